@@ -1,0 +1,40 @@
+# The two set-up commands (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test venv test-deps system-deps messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# One virtual environment for both commands; the stamp re-installs when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/cxm migrate
+	$(BIN)/cxm demo --if-empty
+	$(BIN)/cxm serve --host 127.0.0.1 --port 8000
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --db=postgres -m "not browser"
+
+messages: $(VENV)/.installed-test
+	cd src/cxm && ../../$(BIN)/cxm manage makemessages -l ko -l en --no-obsolete --no-location
+	$(BIN)/python scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) var
