@@ -15,6 +15,16 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is slow on purpose; tests that are not about hashing use a fast hasher.
+
+    Mark a test ``@pytest.mark.real_hashers`` to keep the production hashers.
+    """
+    if request.node.get_closest_marker("real_hashers") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_addoption(parser):
     parser.addoption("--db", choices=["sqlite", "postgres"], default="sqlite",
                      help="database the store tests run on (postgres starts a throwaway server)")
@@ -48,3 +58,56 @@ def django_db_modify_db_settings(request, database_kind):
     connections.close_all()
     del connections["default"]
     connections.configure_settings(settings.DATABASES)  # fills the TEST defaults in place
+
+
+# --- A small company shared by the access, API and audit tests -------------------------------
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture
+def org_world(db):
+    """HQ -> two regions -> branches X (B01) and Y (B02) and Z (B03), one customer and one
+    transaction in each branch, and a user of every role.
+
+    The branch manager of X and the agent of X's team must never see Y's rows.
+    """
+    from datetime import date
+    from types import SimpleNamespace
+
+    from cxm.customers.models import Channel, Customer, Product, Transaction, TransactionLine
+    from cxm.org.models import OrgUnit, User
+
+    hq = OrgUnit.objects.create(code="HQ", name_ko="본사", name_en="Head office", kind="company")
+    r1 = OrgUnit.objects.create(code="R1", name_ko="수도권", name_en="Capital area", kind="region", parent=hq)
+    r2 = OrgUnit.objects.create(code="R2", name_ko="영남", name_en="Yeongnam", kind="region", parent=hq)
+    x = OrgUnit.objects.create(code="B01", name_ko="강남점", name_en="Gangnam", kind="branch", parent=r1)
+    y = OrgUnit.objects.create(code="B02", name_ko="부산점", name_en="Busan", kind="branch", parent=r2)
+    z = OrgUnit.objects.create(code="B03", name_ko="일산점", name_en="Ilsan", kind="branch", parent=r1)
+    x_team = OrgUnit.objects.create(code="B01-CS", name_ko="강남점 CS팀", name_en="Gangnam CS", kind="team", parent=x)
+    store = Channel.objects.create(code="STORE", name_ko="매장", name_en="Store", kind="store")
+    product = Product.objects.create(sku="P001", name_ko="생수", name_en="Water", unit_price=1000, unit_cost=600)
+
+    customers, txns = {}, {}
+    for unit, no, name in [(x, "C-X1", "김서준"), (y, "C-Y1", "이부산"), (z, "C-Z1", "박일산")]:
+        c = Customer.objects.create(customer_no=no, name=name, email=f"{no.lower()}@example.com",
+                                    phone="010-1234-5678", home_unit=unit, joined_on=date(2025, 1, 2))
+        t = Transaction.objects.create(txn_no=f"T-{no}", customer=c, branch=unit, channel=store,
+                                       occurred_on=date(2025, 3, 4), amount=3000, cost=1800)
+        TransactionLine.objects.create(transaction=t, product=product, quantity=3, amount=3000, cost=1800)
+        customers[unit.code], txns[unit.code] = c, t
+
+    def user(username, role, *units):
+        u = User.objects.create_user(username=username, password=PASSWORD, role=role)
+        u.org_units.set(units)
+        return u
+
+    users = SimpleNamespace(
+        admin=user("admin", User.Role.ADMIN),
+        cs_manager=user("csm_r1", User.Role.CS_MANAGER, r1),
+        analyst=user("analyst", User.Role.ANALYST),
+        agent=user("agent_x", User.Role.AGENT, x),
+        branch_manager=user("bm_x", User.Role.BRANCH_MANAGER, x),
+    )
+    return SimpleNamespace(hq=hq, r1=r1, r2=r2, x=x, y=y, z=z, x_team=x_team, channel=store, product=product,
+                           customers=customers, txns=txns, users=users, password=PASSWORD)

@@ -114,7 +114,8 @@ USE_TZ = True
 CXM_CURRENCY = os.environ.get("CXM_CURRENCY", "KRW")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Static files are served from the finders by whitenoise; set CXM_STATIC_ROOT to collect them.
+STATIC_ROOT = os.environ.get("CXM_STATIC_ROOT") or None
 # Plotly's own bundle is served from our origin: no CDN is reachable, and none should be needed.
 _plotly = importlib.util.find_spec("plotly")
 STATICFILES_DIRS = []
