@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date
+
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 
 from cxm.org.access import can_view_personal_data, restrict, within_unit
 from cxm.org.models import OrgUnit
@@ -53,3 +56,125 @@ def customer_get(*, user, customer_no: str) -> Customer | None:
 def transaction_queryset(*, user, unit_code: str | None = None) -> QuerySet[Transaction]:
     qs = restrict(Transaction.objects.select_related("branch", "channel", "customer"), user)
     return within_unit(qs, _unit(user, unit_code))
+
+
+# --- Read models for the web shell (dashboard, lists). Appended: the functions above are shared. ---
+
+
+def customer_mask(customers, *, user) -> list[Customer]:
+    """Set ``display_name`` on each customer of a page, masked for roles without personal data."""
+    return list(_mask(customers, user))
+
+
+def customer_search(*, user, unit_code: str | None = None, query: str = "") -> QuerySet[Customer]:
+    """Customers ``user`` may see, matching ``query`` on the number, or on the name when allowed.
+
+    Roles that see masked names (analysts) search by number only: a name search would let
+    them confirm who a masked row is.
+    """
+    qs = customer_queryset(user=user, unit_code=unit_code)
+    query = query.strip()
+    if not query:
+        return qs
+    match = Q(customer_no__icontains=query)
+    if can_view_personal_data(user):
+        match |= Q(name__icontains=query)
+    return qs.filter(match)
+
+
+def _in_range(qs: QuerySet[Transaction], start: date | None, end: date | None) -> QuerySet[Transaction]:
+    if start is not None:
+        qs = qs.filter(occurred_on__gte=start)
+    if end is not None:
+        qs = qs.filter(occurred_on__lte=end)
+    return qs
+
+
+def transaction_summary(
+    *, user, unit_code: str | None = None, start: date | None = None, end: date | None = None
+) -> dict[str, int]:
+    """Revenue, transactions, active customers and average order value (dates inclusive).
+
+    Active customers are distinct known customers with at least one transaction; anonymous
+    (walk-in) transactions count towards revenue but not towards customers.
+    """
+    qs = _in_range(transaction_queryset(user=user, unit_code=unit_code), start, end)
+    agg = qs.order_by().aggregate(
+        revenue=Coalesce(Sum("amount"), 0),
+        cost=Coalesce(Sum("cost"), 0),
+        transactions=Count("id"),
+        active_customers=Count("customer", distinct=True),
+    )
+    n = agg["transactions"]
+    # Integer division: money has no minor unit (KRW); rounding half up keeps it honest.
+    agg["average_order_value"] = (agg["revenue"] * 2 + n) // (2 * n) if n else 0
+    return agg
+
+
+def transaction_date_range(*, user, unit_code: str | None = None) -> tuple[date | None, date | None]:
+    """First and last transaction date ``user`` can see (None, None when there is none)."""
+    agg = transaction_queryset(user=user, unit_code=unit_code).order_by().aggregate(
+        first=Min("occurred_on"), last=Max("occurred_on")
+    )
+    return agg["first"], agg["last"]
+
+
+_BRANCH_FIELDS = {
+    "branch_code": "branch__code",
+    "branch_name_ko": "branch__name_ko",
+    "branch_name_en": "branch__name_en",
+    "branch_path": "branch__path",
+}
+_MEASURES = {
+    "revenue": Sum("amount"),
+    "transactions": Count("id"),
+    "active_customers": Count("customer", distinct=True),
+}
+
+
+def _rename_branch(row: dict) -> dict:
+    for key, field in _BRANCH_FIELDS.items():
+        row[key] = row.pop(field)
+    return row
+
+
+def monthly_revenue_by_branch(
+    *, user, unit_code: str | None = None, start: date | None = None, end: date | None = None
+) -> list[dict]:
+    """Per month and branch: revenue, transactions and active customers, in month then tree order.
+
+    Rows are dicts with ``month`` (first day), ``branch_code``, ``branch_name_ko``,
+    ``branch_name_en``, ``branch_path``, ``revenue``, ``transactions``, ``active_customers``.
+    """
+    qs = _in_range(transaction_queryset(user=user, unit_code=unit_code), start, end)
+    rows = (
+        qs.order_by()
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month", *_BRANCH_FIELDS.values())
+        .annotate(**_MEASURES)
+        .order_by("month", "branch__path")
+    )
+    return [_rename_branch(row) for row in rows]
+
+
+def monthly_revenue(
+    *, user, unit_code: str | None = None, start: date | None = None, end: date | None = None
+) -> list[dict]:
+    """Per month over all visible branches: ``month``, ``revenue``, ``transactions``, ``active_customers``.
+
+    Separate from :func:`monthly_revenue_by_branch` because distinct customers do not add up
+    across branches (a customer may buy at two).
+    """
+    qs = _in_range(transaction_queryset(user=user, unit_code=unit_code), start, end)
+    return list(
+        qs.order_by().annotate(month=TruncMonth("occurred_on")).values("month").annotate(**_MEASURES).order_by("month")
+    )
+
+
+def revenue_by_branch(
+    *, user, unit_code: str | None = None, start: date | None = None, end: date | None = None
+) -> list[dict]:
+    """Per branch over the whole range, in tree order (the table beside the dashboard chart)."""
+    qs = _in_range(transaction_queryset(user=user, unit_code=unit_code), start, end)
+    rows = qs.order_by().values(*_BRANCH_FIELDS.values()).annotate(**_MEASURES).order_by("branch__path")
+    return [_rename_branch(row) for row in rows]
