@@ -1,0 +1,152 @@
+"""Plotly figures for the pages (presentation code: the numbers come from selectors).
+
+Figures are returned as plain dicts; templates embed them with ``json_script`` (escaped)
+and ``static/web/js/cxm.js`` draws them with the locally served Plotly bundle.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import plotly.graph_objects as go
+from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+from .formatting import currency_symbol
+
+REVENUE_COLOR = "#3b5bdb"
+CUSTOMERS_COLOR = "#e8590c"
+FONT = 'system-ui, -apple-system, "Segoe UI", "Noto Sans KR", "NanumGothic", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif'
+
+
+def month_range(start: date, end: date) -> list[date]:
+    """First days of every month from ``start``'s month to ``end``'s month, inclusive."""
+    months = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        months.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def month_label(month: date) -> str:
+    # A Django date format, translated like any string: "Jan 2024" / "2024년 1월".
+    return date_format(month, pgettext("chart month label, a Django date format", "M Y"))
+
+
+def month_tick(month: date, first: bool) -> str:
+    """A short axis tick: the month, with the year under January and under the first tick."""
+    short = date_format(month, pgettext("chart month tick, a Django date format", "M"))
+    return f"{short}<br>{month.year}" if first or month.month == 1 else short
+
+
+def branch_name(row: dict) -> str:
+    """The branch name of a selector row in the active language."""
+    en = (get_language() or "ko")[:2] == "en"
+    return (row["branch_name_en"] if en else row["branch_name_ko"]) or row["branch_name_ko"] or row["branch_code"]
+
+
+def _series(rows: list[dict], months: list[date], key: str) -> list[int]:
+    values = {r["month"]: r[key] for r in rows}
+    return [int(values.get(m, 0) or 0) for m in months]
+
+
+def monthly_revenue_figure(
+    *, months: list[date], totals: list[dict], by_branch: list[dict]
+) -> dict | None:
+    """Monthly revenue (bars) and active customers (line, right axis), with a branch dropdown.
+
+    Parameters
+    ----------
+    months
+        The months on the x axis (first days); months without sales show zero.
+    totals
+        Rows of :func:`cxm.customers.selectors.monthly_revenue` (all branches together).
+    by_branch
+        Rows of :func:`cxm.customers.selectors.monthly_revenue_by_branch`.
+
+    Returns
+    -------
+    dict or None
+        A Plotly figure as a JSON-ready dict, or None when there is nothing to draw.
+    """
+    if not months or not any(r["transactions"] for r in totals):
+        return None
+    x = [month_label(m) for m in months]  # full labels: hover shows them
+    ticks = [month_tick(m, i == 0) for i, m in enumerate(months)]
+    branches: dict[str, list[dict]] = {}
+    names: dict[str, str] = {}
+    for row in by_branch:
+        branches.setdefault(row["branch_code"], []).append(row)
+        names[row["branch_code"]] = branch_name(row)
+
+    # One group of two traces per choice in the dropdown; "all branches" first. Distinct
+    # customers do not add up across branches, so "all" has its own rows.
+    groups: list[tuple[str, list[dict]]] = []
+    if len(branches) != 1:
+        groups.append((_("All branches"), totals))
+    groups.extend((names[code], rows) for code, rows in branches.items())
+
+    symbol = currency_symbol()
+    revenue_label, customers_label = _("Revenue"), _("Active customers")
+    fig = go.Figure()
+    for i, (name, rows) in enumerate(groups):
+        visible = i == 0
+        fig.add_trace(go.Bar(
+            x=x, y=_series(rows, months, "revenue"), name=revenue_label, visible=visible,
+            marker={"color": REVENUE_COLOR}, meta=name,
+            hovertemplate=f"{revenue_label}: {symbol}%{{y:,}}<extra>%{{meta}}</extra>",
+        ))
+        fig.add_trace(go.Scatter(
+            x=x, y=_series(rows, months, "active_customers"), name=customers_label, visible=visible,
+            yaxis="y2", mode="lines+markers", line={"color": CUSTOMERS_COLOR, "width": 3},
+            marker={"size": 7}, meta=name,
+            hovertemplate=f"{customers_label}: %{{y:,}}<extra>%{{meta}}</extra>",
+        ))
+
+    n = len(groups)
+    max_customers = max((r["active_customers"] for _name, rows in groups for r in rows), default=0)
+    menus = []
+    if n > 1:
+        buttons = [
+            {
+                "label": name,
+                "method": "restyle",
+                "args": [{"visible": [j // 2 == i for j in range(2 * n)]}],
+            }
+            for i, (name, _rows) in enumerate(groups)
+        ]
+        menus.append({
+            "buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+            "showactive": True, "bgcolor": "#ffffff", "bordercolor": "#ced4da", "font": {"size": 13},
+        })
+
+    fig.update_layout(
+        template="none",
+        font={"family": FONT, "size": 13, "color": "#212529"},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        margin={"l": 72, "r": 64, "t": 56 if menus else 24, "b": 40},
+        height=400,
+        hovermode="x unified",
+        bargap=0.35,
+        # The legend sits under the plot so that it never collides with the branch menu.
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.16, "yanchor": "top"},
+        updatemenus=menus,
+        xaxis={"type": "category", "showgrid": False, "tickmode": "array", "tickvals": x, "ticktext": ticks,
+               "linecolor": "#adb5bd", "automargin": True},
+        yaxis={"title": {"text": f"{revenue_label} ({symbol})" if symbol else revenue_label},
+               "tickprefix": symbol, "tickformat": ",", "rangemode": "tozero", "automargin": True,
+               "gridcolor": "#e9ecef", "zeroline": False},
+        yaxis2={"title": {"text": customers_label}, "overlaying": "y", "side": "right", "rangemode": "tozero",
+                "showgrid": False, "tickformat": ",", "zeroline": False, "automargin": True,
+                # Plotly.js 3 syncs an overlaying axis to the main one's grid by default, which
+                # gives odd ticks such as 162.36; customers get their own round ticks.
+                "tickmode": "auto",
+                # Customers are whole people: small counts get whole-number ticks.
+                **({"dtick": 1} if max_customers <= 10 else {})},
+    )
+    # Through JSON so the dict holds only plain types (json_script needs that).
+    return json.loads(fig.to_json())

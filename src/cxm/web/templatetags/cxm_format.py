@@ -1,0 +1,35 @@
+"""Template filters for locale-aware numbers and money: ``{{ revenue|money }}``, ``{{ n|num }}``."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import pgettext
+
+from cxm.web.formatting import format_money, format_number
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    return format_money(value)
+
+
+@register.filter
+def num(value):
+    return format_number(value)
+
+
+@register.filter
+def indent(level: int) -> str:
+    """Indentation for a tree level inside an <option> (which cannot be styled with padding)."""
+    return "\u00a0\u00a0\u00a0" * int(level or 0)
+
+
+@register.filter
+def shortdate(value):
+    """A date in tables: ``2024-01-15`` in Korean, ``Jan 15, 2024`` in English."""
+    if not value:
+        return ""
+    return date_format(value, pgettext("short date in tables, a Django date format", "M j, Y"))

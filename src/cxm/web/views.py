@@ -1,0 +1,201 @@
+"""Pages of the web shell. Views only parse, call selectors and render; access is in the selectors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+from django.views.decorators.http import require_POST
+
+from cxm.customers import selectors
+from cxm.customers.models import Customer
+from cxm.org.access import can_view_personal_data
+
+from . import charts
+from .forms import CustomerSearchForm, LoginForm, ScopeForm, TransactionFilterForm
+from .scope import current_scope, scope_set
+
+CUSTOMERS_PER_PAGE = 25
+TRANSACTIONS_PER_PAGE = 50
+RECENT_TRANSACTIONS = 10
+CHART_MONTHS = 12
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET), so a link or an image cannot sign anyone out."""
+
+
+def _render(request: HttpRequest, page: str, partial: str, context: dict) -> HttpResponse:
+    """One view serves the page and, for htmx requests, just the fragment that changes."""
+    # A history restore (htmx's cache missed) replaces the whole page, so it gets the page.
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    response = render(request, partial if fragment else page, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.headers.get("referer") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+@login_required
+def set_scope(request: HttpRequest) -> HttpResponse:
+    """Store the picked org unit and period; a unit the user may not see is ignored."""
+    form = ScopeForm(request.POST)
+    form.is_valid()  # both fields are optional strings; codes are checked in scope_set
+    data = form.cleaned_data
+    scope_set(
+        request,
+        unit_code=data.get("unit") if "unit" in request.POST else None,
+        period_code=data.get("period") if "period" in request.POST else None,
+    )
+    return HttpResponseRedirect(_safe_next(request, reverse("web:dashboard")))
+
+
+def _chart_window(scope, user) -> tuple[date, date] | None:
+    """The months the chart covers: the picked period, at least the twelve months up to its end."""
+    if scope.period is not None:
+        end = scope.period.end
+        start = scope.period.start
+    else:
+        start, end = selectors.transaction_date_range(user=user, unit_code=scope.unit_code)
+        if end is None:
+            return None
+    y, m = end.year, end.month - (CHART_MONTHS - 1)
+    while m < 1:
+        y, m = y - 1, m + 12
+    return min(start, date(y, m, 1)), end
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = current_scope(request)
+    kpis = selectors.transaction_summary(user=user, unit_code=scope.unit_code, start=scope.start, end=scope.end)
+    figure, months = None, []
+    window = _chart_window(scope, user)
+    if window is not None:
+        start, end = window
+        totals = selectors.monthly_revenue(user=user, unit_code=scope.unit_code, start=start, end=end)
+        with_sales = [row["month"] for row in totals if row["transactions"]]
+        if with_sales:
+            # Months after the last sale are not zero, they are not there yet (a running
+            # year, or data loaded up to last month): leave them out rather than plot a drop.
+            months = charts.month_range(start, min(end, with_sales[-1]))
+            figure = charts.monthly_revenue_figure(
+                months=months,
+                totals=totals,
+                by_branch=selectors.monthly_revenue_by_branch(
+                    user=user, unit_code=scope.unit_code, start=start, end=end
+                ),
+            )
+    branches = selectors.revenue_by_branch(user=user, unit_code=scope.unit_code, start=scope.start, end=scope.end)
+    top = max((row["revenue"] for row in branches), default=0)
+    for row in branches:
+        row["name"] = charts.branch_name(row)
+        # The number is the share of the total; the bar is relative to the best branch, so
+        # that twelve similar branches do not all draw the same sliver.
+        row["share"] = round(100 * row["revenue"] / kpis["revenue"]) if kpis["revenue"] > 0 else None
+        row["bar"] = round(100 * row["revenue"] / top) if top > 0 else 0
+    return render(request, "web/dashboard.html", {
+        "kpis": kpis,
+        "figure": figure,
+        "chart_start": months[0] if months else None,
+        "chart_end": months[-1] if months else None,
+        "branches": branches,
+    })
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = current_scope(request)
+    by_name = can_view_personal_data(user)
+    form = CustomerSearchForm(request.GET or None, by_name=by_name)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    qs = selectors.customer_search(user=user, unit_code=scope.unit_code, query=query)
+    page = Paginator(qs, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.customer_mask(page.object_list, user=user)
+    return _render(request, "web/customer_list.html", "web/partials/customer_table.html", {
+        "form": form,
+        "query": query,
+        "page": page,
+        "search_by_name": by_name,
+    })
+
+
+@login_required
+def customer_detail(request: HttpRequest, customer_no: str) -> HttpResponse:
+    user = request.user
+    customer = selectors.customer_get(user=user, customer_no=customer_no)
+    if customer is None:
+        # Someone else's customer and a customer that does not exist look the same.
+        raise Http404
+    txns = selectors.transaction_search(user=user, customer=customer)
+    recent = list(txns[:RECENT_TRANSACTIONS])
+    stats = selectors.transaction_totals(txns)
+    return render(request, "web/customer_detail.html", {
+        "customer": customer,
+        "recent": recent,
+        "stats": stats,
+        "attributes": sorted((customer.attributes or {}).items()),
+        "consents": [
+            (capfirst(Customer._meta.get_field(name).verbose_name), getattr(customer, name))
+            for name in ("consent_marketing", "consent_email", "consent_sms")
+        ],
+        "shows_personal_data": can_view_personal_data(user),
+    })
+
+
+@login_required
+def transaction_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = current_scope(request)
+    data = request.GET.copy()
+    if "date_from" not in data and "date_to" not in data and scope.period is not None:
+        # Opened from the menu: start from the period picked in the top bar.
+        data["date_from"] = scope.period.start.isoformat()
+        data["date_to"] = scope.period.end.isoformat()
+    form = TransactionFilterForm(data)
+    if form.is_valid():
+        f = form.cleaned_data
+        qs = selectors.transaction_search(user=user, unit_code=scope.unit_code, start=f["date_from"],
+                                          end=f["date_to"], channel=f["channel"])
+    else:
+        qs = selectors.transaction_search(user=user).none()
+    page = Paginator(qs, TRANSACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _label_customers(page.object_list, user)
+    summary = selectors.transaction_totals(qs)
+    return _render(request, "web/transaction_list.html", "web/partials/transaction_table.html", {
+        "form": form,
+        "page": page,
+        "summary": summary,
+    })
+
+
+def _label_customers(rows: list, user) -> None:
+    """Name each row's customer (masked when needed) and link only customers the user may open."""
+    openable = selectors.customer_ids_visible(user=user, ids={t.customer_id for t in rows if t.customer_id})
+    named = {c.id: c.display_name for c in selectors.customer_mask([t.customer for t in rows if t.customer], user=user)}
+    for t in rows:
+        t.customer_display = named.get(t.customer_id, "")
+        t.customer_openable = t.customer_id in openable
