@@ -33,7 +33,7 @@ test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest --db=postgres -m "not browser"
 
 messages: $(VENV)/.installed-test
-	cd src/cxm && ../../$(BIN)/cxm manage makemessages -l ko -l en --no-obsolete --no-location
+	cd src/cxm && CXM_DATA_DIR=$(CURDIR)/var ../../$(BIN)/cxm manage makemessages -l ko -l en --no-obsolete --no-location
 	$(BIN)/python scripts/compile_messages.py
 
 clean:

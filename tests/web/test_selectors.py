@@ -89,6 +89,7 @@ def test_chart_for_a_single_branch_has_no_menu_and_zero_months(shop):
     bar, line = figure["data"]
     assert bar["y"] == [10_000, 50_000, 0, 0] and line["y"] == [1, 2, 0, 0]
     assert line["yaxis"] == "y2" and bar["visible"] is True
+    assert figure["layout"]["yaxis2"]["dtick"] == 1  # whole customers, not 0.5 of one
 
 
 def test_chart_is_none_without_sales(shop):

@@ -17,7 +17,7 @@ def _unit(user, unit_code: str | None) -> OrgUnit | None:
     if not unit_code:
         return None
     # The picked unit must itself be visible, else the result is empty (never a wider view).
-    return restrict(OrgUnit.objects.all(), user).filter(code=unit_code).first() or OrgUnit(path="\x00/")
+    return restrict(OrgUnit.objects.all(), user).filter(code=unit_code).first() or OrgUnit(path="//")
 
 
 def _mask(customers, user):

@@ -144,9 +144,8 @@ def monthly_revenue_figure(
                 "showgrid": False, "tickformat": ",", "zeroline": False, "automargin": True,
                 # Plotly.js 3 syncs an overlaying axis to the main one's grid by default, which
                 # gives odd ticks such as 162.36; customers get their own round ticks.
-                "tickmode": "auto",
                 # Customers are whole people: small counts get whole-number ticks.
-                **({"dtick": 1} if max_customers <= 10 else {})},
+                **({"tickmode": "linear", "tick0": 0, "dtick": 1} if max_customers <= 10 else {"tickmode": "auto"})},
     )
     # Through JSON so the dict holds only plain types (json_script needs that).
     return json.loads(fig.to_json())
