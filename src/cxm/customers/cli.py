@@ -23,10 +23,10 @@ def customers_list(
     from cxm.cli import acting_user, setup_django
 
     setup_django()
-    from cxm.customers.selectors import customer_list
+    from cxm.customers.selectors import customer_mask, customer_queryset
 
     acting = acting_user(user)
-    for c in customer_list(user=acting, unit_code=unit)[:limit]:
+    for c in customer_mask(customer_queryset(user=acting, unit_code=unit)[:limit], user=acting):
         typer.echo(f"{c.customer_no}\t{c.display_name}\t{c.home_unit.code}")
 
 

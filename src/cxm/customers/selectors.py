@@ -41,10 +41,6 @@ def customer_queryset(*, user, unit_code: str | None = None) -> QuerySet[Custome
     return within_unit(qs, _unit(user, unit_code))
 
 
-def customer_list(*, user, unit_code: str | None = None):
-    return list(_mask(customer_queryset(user=user, unit_code=unit_code), user))
-
-
 def customer_get(*, user, customer_no: str) -> Customer | None:
     """The customer if ``user`` may see it, else None (callers answer 404, never 403)."""
     c = customer_queryset(user=user).filter(customer_no=customer_no).first()

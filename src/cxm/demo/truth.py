@@ -100,7 +100,7 @@ class GammaGammaParams:
 
 
 #: Truth population: persons outside the churn branch. Units: weeks.
-BGNBD = BgNbdParams(r=0.9, alpha=3.2, a=0.7, b=7.0)
+BGNBD = BgNbdParams(r=0.97, alpha=3.2, a=0.7, b=7.0)
 #: Intended spend per transaction of persons, KRW (mean about 48,000 KRW).
 GAMMA_GAMMA = GammaGammaParams(p=4.5, q=3.8, gamma=30_000.0)
 #: Persons' baskets are built from ``BASKET_VALUE_FACTOR * z``: rounding to whole products
