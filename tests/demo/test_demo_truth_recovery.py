@@ -12,8 +12,11 @@ The log-likelihoods are written out here, independently of the generator and of
   415-430; Fader & Hardie, "The Gamma-Gamma Model of Monetary Value" (2013 note).
 
 Tolerance: seasonality makes the simulated process an inhomogeneous Poisson process and
-dates are whole days, so a homogeneous fit is slightly biased; over seeds 1-5 and 42 the
-largest relative error seen was 6 % (b), so 15 % is honest without being loose.
+dates are whole days, so a homogeneous fit is slightly biased, and ``b`` is the least
+precisely identified parameter. Over seeds 1-7 and 42 (20,000 customers) the errors were
+mostly under 5 %, the largest 13 % (``b``, seed 7); 20 % covers that sampling spread
+without hiding a wrong model (doubling any parameter fails the test). The default seed
+42 is used, so the test is deterministic.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from scipy.special import gammaln
 
 from cxm.demo import catalog, truth
 
-TOLERANCE = 0.15
+TOLERANCE = 0.20
 
 
 def _truth_population(demo_data) -> pl.DataFrame:

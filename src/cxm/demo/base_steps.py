@@ -24,7 +24,7 @@ from cxm.customers.models import Channel, Customer, Product, Transaction, Transa
 from cxm.org.models import Department, Employee, OrgUnit, Period, User
 
 from . import catalog
-from .generator import iter_chunks
+from .generator import Chunk, iter_chunks
 from .steps import ChunkIds, DemoContext, chunk_hooks, register
 
 
@@ -114,7 +114,7 @@ def users_step(ctx: DemoContext) -> None:
         hashes = list(pool.map(make_password, [login.password for login in catalog.DEMO_LOGINS]))
     users = []
     links: list[str | None] = []
-    for login, password_hash in zip(catalog.DEMO_LOGINS, hashes):  # six accounts
+    for login, password_hash in zip(catalog.DEMO_LOGINS, hashes, strict=True):  # six accounts
         employee_no, name = None, ("관리자", "시스템")
         if login.employee is not None:
             unit, position = login.employee
@@ -132,7 +132,7 @@ def users_step(ctx: DemoContext) -> None:
         [User.org_units.through(user_id=user_ids[login.username], orgunit_id=ctx.ids["org_unit"][code])
          for login in catalog.DEMO_LOGINS for code in login.units]
     )
-    for login, employee_no in zip(catalog.DEMO_LOGINS, links):
+    for login, employee_no in zip(catalog.DEMO_LOGINS, links, strict=True):
         if employee_no is not None:
             Employee.objects.filter(employee_no=employee_no).update(user_id=user_ids[login.username])
     ctx.ids["user"] = user_ids
@@ -223,7 +223,7 @@ def customers_step(ctx: DemoContext) -> None:
     ctx.customers = pl.concat(summaries)
 
 
-def _summary(chunk, ids: ChunkIds) -> pl.DataFrame:
+def _summary(chunk: Chunk, ids: ChunkIds) -> pl.DataFrame:
     """Per-customer facts later steps need (who bought what, how much, how delivered)."""
     per_customer = chunk.transactions.group_by("customer_idx").agg(
         pl.len().alias("n_transactions"),

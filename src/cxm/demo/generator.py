@@ -351,8 +351,9 @@ class Chunk:
     customers : polars.DataFrame
         One row per customer: ``customer_idx`` (global, 0-based), the model fields
         (``customer_no, kind, name, email, phone, gender, birth_year, home_branch_idx,
-        segment, attributes`` as JSON text, consent flags, ``joined_on``), and the planted
-        truth ``key_account, true_lambda`` (per week), ``true_p, true_nu, true_alive``.
+        segment, attributes`` as JSON text, consent flags, ``joined_on``), ``join_day``
+        (days since START), and the planted truth ``key_account, true_lambda`` (per week),
+        ``true_p, true_nu, true_alive`` (not dropped out by END).
     transactions : polars.DataFrame
         ``txn_idx`` (global), ``txn_no, customer_idx, branch_idx, channel_idx, day`` (0 =
         START), ``occurred_on, amount, cost, delivery_days`` (null for store purchases),
@@ -378,7 +379,19 @@ def _region_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return branch_region, padded, counts
 
 
-def _draw_customers(rng: np.random.Generator, lo: int, n: int) -> dict[str, np.ndarray | pl.Series]:
+@dataclass(frozen=True)
+class _Customers:
+    """A chunk's customers: the frame to store, and the arrays the buying process needs."""
+
+    frame: pl.DataFrame
+    is_company: np.ndarray
+    key_account: np.ndarray
+    branch: np.ndarray
+    join: np.ndarray
+    age: np.ndarray
+
+
+def _draw_customers(rng: np.random.Generator, lo: int, n: int) -> _Customers:
     """Who the customers are: kind, branch, first purchase, demographics, contact, consent."""
     branches = catalog.BRANCHES
     weights = np.array([b.weight for b in branches])
@@ -489,14 +502,8 @@ def _draw_customers(rng: np.random.Generator, lo: int, n: int) -> dict[str, np.n
         pl.Series("join_day", join.astype(np.int32)),
         "key_account",
     )
-    return {
-        "frame": customers,
-        "is_company": is_company,
-        "key_account": key_account,
-        "branch": branch,
-        "join": join.astype(np.int64),
-        "age": age,
-    }
+    return _Customers(frame=customers, is_company=is_company, key_account=key_account, branch=branch,
+                      join=join.astype(np.int64), age=age)
 
 
 def _softmax_choice(rng: np.random.Generator, logits: np.ndarray) -> np.ndarray:
@@ -537,7 +544,7 @@ def generate_chunk(spec: DemoSpec, index: int, *, txn_offset: int = 0) -> Chunk:
     n = min(spec.n_customers, lo + CHUNK_CUSTOMERS) - lo
     rng = rng_for(spec.seed, "customers", index)
     c = _draw_customers(rng, lo, n)
-    is_company, key_account, branch, join = c["is_company"], c["key_account"], c["branch"], c["join"]
+    is_company, key_account, branch, join = c.is_company, c.key_account, c.branch, c.join
 
     # --- heterogeneity: rate, dropout, spend (truth.py) ---
     bg, gg = truth.BGNBD, truth.GAMMA_GAMMA
@@ -545,7 +552,8 @@ def generate_chunk(spec: DemoSpec, index: int, *, txn_offset: int = 0) -> Chunk:
                          np.where(is_company, truth.COMPANY_RATE_MULTIPLIER[0], 1.0))
     lam_week = rng.gamma(bg.r, 1.0 / bg.alpha, size=n) * rate_mult
     churn_idx = [b.code for b in catalog.BRANCHES].index(truth.CHURN_BRANCH)
-    b_i = bg.b * np.where(branch == churn_idx, truth.CHURN_BRANCH_B_FACTOR, 1.0) * np.where(is_company, truth.COMPANY_B_FACTOR, 1.0)
+    b_i = (bg.b * np.where(branch == churn_idx, truth.CHURN_BRANCH_B_FACTOR, 1.0)
+           * np.where(is_company, truth.COMPANY_B_FACTOR, 1.0))
     p_drop = rng.beta(bg.a, b_i)
     nu = rng.gamma(gg.q, 1.0 / gg.gamma, size=n)
     spend_mult = np.where(key_account, truth.COMPANY_SPEND_MULTIPLIER[1],
@@ -554,7 +562,7 @@ def generate_chunk(spec: DemoSpec, index: int, *, txn_offset: int = 0) -> Chunk:
     hi_d = np.where(key_account, truth.KEY_ACCOUNT_DISCOUNT[1], truth.B2B_DISCOUNT[1])
     contract_discount = np.where(is_company, lo_d + (hi_d - lo_d) * rng.random(n), 0.0)
     # Younger members lean to online and app; noise so that age does not decide alone.
-    digital = np.where(is_company, 0.0, (45.0 - c["age"]) / 15.0 + rng.normal(0.0, 0.7, size=n))
+    digital = np.where(is_company, 0.0, (45.0 - c.age) / 15.0 + rng.normal(0.0, 0.7, size=n))
 
     # --- repeat purchases: thinning of a homogeneous Poisson process ---
     season = seasonality()
@@ -580,7 +588,7 @@ def generate_chunk(spec: DemoSpec, index: int, *, txn_offset: int = 0) -> Chunk:
     t_cust = np.concatenate([np.arange(n), cid])
     t_day = np.concatenate([join, day])
     is_first = np.concatenate([np.ones(n, dtype=bool), np.zeros(cid.size, dtype=bool)])
-    order = np.argsort(t_cust * 1024 + t_day, kind="stable")
+    order = np.argsort(t_cust * 1024 + t_day, kind="stable")  # N_DAYS < 1024: one sort key
     t_cust, t_day, is_first = t_cust[order], t_day[order], is_first[order]
     m = t_cust.size
 
@@ -615,9 +623,8 @@ def generate_chunk(spec: DemoSpec, index: int, *, txn_offset: int = 0) -> Chunk:
     # --- lines: 1-3 products whose value shares the spend ---
     company_t = is_company[t_cust]
     u = rng.random(m)
-    p1 = np.where(company_t, 0.20, 0.45)
-    p2 = np.where(company_t, 0.35, 0.35)
-    n_lines = 1 + (u > p1) + (u > p1 + p2)
+    p1 = np.where(company_t, 0.20, 0.45)  # P(1 line); P(2 lines) = 0.35 for everyone
+    n_lines = 1 + (u > p1) + (u > p1 + 0.35)
     l_txn = np.repeat(np.arange(m), n_lines)
     ell = l_txn.size
     w = rng.exponential(size=ell)
@@ -689,7 +696,7 @@ def generate_chunk(spec: DemoSpec, index: int, *, txn_offset: int = 0) -> Chunk:
             "discount": discount,
         }
     )
-    customers = c["frame"].with_columns(
+    customers = c.frame.with_columns(
         (pl.lit(_START) + pl.duration(days=pl.col("join_day"))).cast(pl.Date).alias("joined_on"),
         pl.Series("true_lambda", lam_week),
         pl.Series("true_p", p_drop),

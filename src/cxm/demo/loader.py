@@ -133,7 +133,7 @@ class BulkWriter:
 
 def _rows(frame: pl.DataFrame) -> Iterator[tuple]:
     # Column lists zipped are a little faster than DataFrame.iter_rows() (measured).
-    return zip(*(s.to_list() for s in frame.get_columns()))
+    return zip(*(s.to_list() for s in frame.get_columns()), strict=True)
 
 
 class SqliteWriter(BulkWriter):
@@ -302,12 +302,12 @@ def discover_steps() -> None:
     autodiscover_modules("demo_steps")
 
 
-def store_has_data() -> bool:
+def store_has_data(using: str = "default") -> bool:
     """Whether the store already holds an org tree, customers or transactions."""
     from cxm.customers.models import Customer, Transaction
     from cxm.org.models import OrgUnit
 
-    return OrgUnit.objects.exists() or Customer.objects.exists() or Transaction.objects.exists()
+    return any(m.objects.using(using).exists() for m in (OrgUnit, Customer, Transaction))
 
 
 def reset_demo(ctx: DemoContext) -> None:
@@ -360,7 +360,7 @@ def load_demo(
     logins = list(catalog.DEMO_LOGINS)
     if if_empty and not reset and Customer.objects.using(connection.alias).exists():
         return DemoResult(loaded=False, spec=spec, logins=logins)
-    if not reset and store_has_data():
+    if not reset and store_has_data(connection.alias):
         raise ApplicationError(
             _("The store already holds data: load the demo with --reset to replace it, or --if-empty to keep it."),
             extra={"reset": False},
