@@ -22,6 +22,21 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.utils import translation
+
+    translation.activate(cli_language())
+
+
+def cli_language() -> str:
+    """The language of CLI messages: ``CXM_LANGUAGE``, else the locale (ko/en), else Korean."""
+    from django.conf import settings
+
+    supported = {code for code, _ in settings.LANGUAGES}
+    for var in ("CXM_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        lang = os.environ.get(var, "")[:2].lower()
+        if lang in supported:
+            return lang
+    return settings.LANGUAGE_CODE
 
 
 def acting_user(username: str):

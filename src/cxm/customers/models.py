@@ -92,9 +92,14 @@ class Transaction(models.Model):
 
     txn_no = models.CharField(_("transaction number"), max_length=40, unique=True)
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+        Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="transactions", db_index=False,
     )
-    branch = models.ForeignKey(OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="transactions")
+    # The composite indexes below lead with these columns, so single-column ones would be
+    # redundant (and slow the load of ten million rows).
+    branch = models.ForeignKey(
+        OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="transactions", db_index=False
+    )
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="transactions")
     occurred_on = models.DateField(_("date"))
     amount = models.BigIntegerField(_("amount"))

@@ -275,7 +275,9 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("admin", "demo-admin-2026", "admin", (COMPANY_CODE,), None, is_superuser=True),
     DemoLogin("csmanager", "demo-csmanager-2026", "cs_manager", (COMPANY_CODE,), (COMPANY_CODE, "CS경영팀장")),
     DemoLogin("analyst", "demo-analyst-2026", "analyst", (COMPANY_CODE,), (COMPANY_CODE, "CS기획 매니저")),
-    DemoLogin("agent", "demo-agent-2026", "agent", (CALL_CENTRE_CODE,), (CALL_CENTRE_CODE, "상담원")),
+    # The contact centre answers calls about every branch's customers, so its agent's scope
+    # is the company; a branch's own agent would be scoped to that branch.
+    DemoLogin("agent", "demo-agent-2026", "agent", (COMPANY_CODE,), (CALL_CENTRE_CODE, "상담원")),
     DemoLogin("branch_gangnam", "demo-gangnam-2026", "branch_manager", ("B01",), ("B01", "점장")),
     DemoLogin("branch_gwangju", "demo-gwangju-2026", "branch_manager", ("B11",), ("B11", "점장")),
 )
