@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv test-deps system-deps messages bench clean
+.PHONY: demo test venv system-deps messages clean
 
 $(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "cxm needs Python 3.11 or newer"; exit 1; }
+	PYTHON=$(PYTHON) bash scripts/install-system-deps.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
@@ -26,7 +28,7 @@ demo: $(VENV)/.installed
 	$(BIN)/cxm serve --host 127.0.0.1 --port 8000
 
 system-deps:
-	bash scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh test
 
 test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest

@@ -13,15 +13,45 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("CXM_DATA_DIR", Path.cwd() / "var")).resolve()
+
+
+def _default_data_dir() -> Path:
+    # A source checkout keeps its data in <repo>/var whatever the working directory, so
+    # `cxm serve` from elsewhere never opens a fresh empty database by accident.
+    repo = PACKAGE_DIR.parents[1]
+    if (repo / "pyproject.toml").exists():
+        return repo / "var"
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "cxm"
+
+
+DATA_DIR = Path(os.environ.get("CXM_DATA_DIR") or _default_data_dir()).resolve()
+
+
+def _secret_key() -> str:
+    """CXM_SECRET_KEY, else a random key made once and kept in the data directory."""
+    if os.environ.get("CXM_SECRET_KEY"):
+        return os.environ["CXM_SECRET_KEY"]
+    from django.core.management.utils import get_random_secret_key
+
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(get_random_secret_key())
+    return path.read_text().strip()
+
 
 DEBUG = os.environ.get("CXM_DEBUG", "0") == "1"
-# The demo key is only for a local demo; production must set CXM_SECRET_KEY.
-SECRET_KEY = os.environ.get("CXM_SECRET_KEY", "cxm-insecure-demo-key-change-me-in-production")
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("CXM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cxm.core.admin_site.CxmAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -29,6 +59,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the Swagger UI of /api/docs from our origin (else it falls back to a CDN)
     "auditlog",
     "cxm.core",
     "cxm.org",

@@ -103,3 +103,15 @@ def test_org_units_are_listed_in_tree_order_within_scope(org_world, client):
 
 def test_org_unit_outside_scope_is_not_found(org_world, client):
     assert client.get("/api/org-units/B02", **bearer(org_world.users.branch_manager)).status_code == 404
+
+
+def test_analyst_cannot_confirm_a_masked_name_by_searching(org_world, client):
+    auth = bearer(org_world.users.analyst)
+    assert client.get("/api/customers?q=이부산", **auth).json()["count"] == 0
+    assert client.get("/api/customers?q=C-Y1", **auth).json()["count"] == 1
+
+
+def test_api_docs_are_served_without_any_cdn(client):
+    html = client.get("/api/docs").content.decode()
+    assert "https://" not in html and "http://" not in html
+    assert "/static/ninja/" in html

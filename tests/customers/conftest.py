@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,50 @@ def today() -> dt.date:
 
     return timezone.localdate()
 
+
+@pytest.fixture
+def refused(counts) -> Callable[..., Any]:
+    """``refused(run, **kwargs)``: call the import ``run``, expect it refused, check that
+    nothing was written, and return the :class:`ImportFailed`."""
+    from cxm.customers.importing import ImportFailed
+
+    def check(run: Callable[..., Any], **kwargs: Any) -> ImportFailed:
+        before = counts()
+        with pytest.raises(ImportFailed) as excinfo:
+            run(**kwargs)
+        assert counts() == before
+        return excinfo.value
+
+    return check
+
+
+@pytest.fixture
+def only_issue() -> Callable[[Any], Any]:
+    """``only_issue(failure)``: the single issue of a refused file (lists them all if there are more)."""
+
+    def single(failure):
+        assert len(failure.issues) == 1, [(i.row, i.column, i.reason) for i in failure.issues]
+        return failure.issues[0]
+
+    return single
+
+
+@pytest.fixture
+def failing_bulk_create(monkeypatch) -> Callable[..., None]:
+    """``failing_bulk_create(model, before=None)``: from now on ``bulk_create`` of ``model``
+    raises ``RuntimeError`` (after calling ``before()``, to look at the database then)."""
+    from django.db.models import QuerySet
+
+    original = QuerySet.bulk_create
+
+    def arm(model, before: Callable[[], None] | None = None) -> None:
+        def failing(self, objs, *args, **kwargs):
+            if self.model is model:
+                if before is not None:
+                    before()
+                raise RuntimeError(f"bulk_create of {model.__name__} failed")
+            return original(self, objs, *args, **kwargs)
+
+        monkeypatch.setattr(QuerySet, "bulk_create", failing)
+
+    return arm

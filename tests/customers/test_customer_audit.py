@@ -6,7 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 
-from cxm.core.exceptions import AccessDenied
+from cxm.core.exceptions import AccessDenied, ApplicationError
 from cxm.customers.models import Customer
 from cxm.customers.services import customer_create, customer_delete, customer_update
 
@@ -89,3 +89,10 @@ def test_change_through_the_admin_site_is_audited_with_the_signed_in_user(org_wo
     entry = entries(c.pk)[-1]
     assert entry.actor == admin
     assert entry.changes_dict["name"] == ["김서준", "김서준(수정)"]
+
+
+def test_customer_with_transactions_is_not_deleted(org_world):
+    c = org_world.customers["B01"]
+    with pytest.raises(ApplicationError):
+        customer_delete(user=org_world.users.admin, customer=c)
+    assert Customer.objects.filter(pk=c.pk).exists()

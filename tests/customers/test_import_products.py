@@ -5,25 +5,12 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 
-from cxm.customers.importing import ImportFailed, products_import
+from cxm.customers.importing import products_import
 from cxm.customers.models import Product
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADER = ["sku", "name_ko", "name_en", "category", "unit_price", "unit_cost"]
-
-
-def refused(counts, **kwargs) -> ImportFailed:
-    before = counts()
-    with pytest.raises(ImportFailed) as excinfo:
-        products_import(**kwargs)
-    assert counts() == before
-    return excinfo.value
-
-
-def only_issue(failure: ImportFailed):
-    assert len(failure.issues) == 1, [(i.row, i.column, i.reason) for i in failure.issues]
-    return failure.issues[0]
 
 
 def test_products_with_thousands_separators_are_created(shop, csv_file):
@@ -52,25 +39,25 @@ def test_korean_product_sheet_imports_by_usual_headers(shop, xlsx_file):
     ("unit_price", "99999999999999999999", "too_large", "at most"),
     ("unit_price", "", "required", "required"),
 ])
-def test_bad_money_is_reported(shop, csv_file, counts, column, value, code, reason):
+def test_bad_money_is_reported(shop, csv_file, refused, only_issue, column, value, code, reason):
     row = {"sku": "P120", "name_ko": "물", "name_en": "", "category": "", "unit_price": "100", "unit_cost": "50"}
     row[column] = value
     path = csv_file([HEADER, ["P119", "빵", "", "", "3000", "1000"], list(row.values())])
-    issue = only_issue(refused(counts, file=path, user=shop.users.admin))
+    issue = only_issue(refused(products_import, file=path, user=shop.users.admin))
     assert (issue.row, issue.column, issue.value or "", issue.code) == (3, column, value, code)
     assert reason in issue.reason
 
 
-def test_duplicate_and_existing_skus_are_refused(shop, csv_file, counts):
+def test_duplicate_and_existing_skus_are_refused(shop, csv_file, refused):
     path = csv_file([HEADER, ["P130", "A", "", "", "1", "1"], ["P001", "생수", "", "", "1000", "600"],
                      ["P130", "B", "", "", "1", "1"]])
-    failure = refused(counts, file=path, user=shop.users.admin)
+    failure = refused(products_import, file=path, user=shop.users.admin)
     assert [(i.row, i.column, i.code) for i in failure.issues] == [
         (3, "sku", "already_exists"), (4, "sku", "duplicate_in_file")]
     assert "row 2" in failure.issues[1].reason
 
 
-def test_missing_required_column_is_refused(shop, csv_file, counts):
+def test_missing_required_column_is_refused(shop, csv_file, refused, only_issue):
     path = csv_file([["sku", "name_ko", "unit_price"], ["P140", "A", "1"]])
-    issue = only_issue(refused(counts, file=path, user=shop.users.admin))
+    issue = only_issue(refused(products_import, file=path, user=shop.users.admin))
     assert (issue.row, issue.code) == (1, "missing_column") and "unit_cost" in issue.reason

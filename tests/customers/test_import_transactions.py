@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from cxm.customers.importing import ImportFailed, ImportOptions, transactions_import
+from cxm.customers.importing import ImportOptions, transactions_import
 from cxm.customers.models import Transaction, TransactionLine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -20,19 +20,6 @@ def line(**changes: str) -> list[str]:
     row = dict(zip(HEADER, GOOD))
     row.update(changes)
     return list(row.values())
-
-
-def refused(counts, **kwargs) -> ImportFailed:
-    before = counts()
-    with pytest.raises(ImportFailed) as excinfo:
-        transactions_import(**kwargs)
-    assert counts() == before
-    return excinfo.value
-
-
-def only_issue(failure: ImportFailed):
-    assert len(failure.issues) == 1, [(i.row, i.column, i.reason) for i in failure.issues]
-    return failure.issues[0]
 
 
 # --- happy paths ------------------------------------------------------------------------------
@@ -96,60 +83,61 @@ def test_cp949_csv_with_mapped_korean_headers(shop, csv_file):
     ("customer_no", "C-NOPE", "unknown_customer", "Unknown customer"),
     ("sku", "P999", "unknown_product", "Unknown SKU"),
 ])
-def test_each_bad_cell_is_reported(shop, csv_file, counts, column, value, code, reason):
+def test_each_bad_cell_is_reported(shop, csv_file, refused, only_issue, column, value, code, reason):
     path = csv_file([HEADER, line(txn_no="T099"), line(**{column: value})])
-    issue = only_issue(refused(counts, file=path, user=shop.users.admin))
+    issue = only_issue(refused(transactions_import, file=path, user=shop.users.admin))
     assert (issue.row, issue.column, issue.value or "", issue.code) == (3, column, value, code)
     assert reason in issue.reason
 
 
-def test_a_date_in_the_future_is_refused(shop, csv_file, counts, today):
+def test_a_date_in_the_future_is_refused(shop, csv_file, refused, only_issue, today):
     path = csv_file([HEADER, line(date=(today + dt.timedelta(days=3)).strftime("%Y%m%d"))])
-    issue = only_issue(refused(counts, file=path, user=shop.users.admin))
+    issue = only_issue(refused(transactions_import, file=path, user=shop.users.admin))
     assert (issue.row, issue.column, issue.code) == (2, "date", "future_date")
 
 
-def test_lines_of_one_transaction_must_agree_on_the_header(shop, csv_file, counts):
+def test_lines_of_one_transaction_must_agree_on_the_header(shop, csv_file, refused):
     path = csv_file([HEADER, line(), line(sku="P002"), line(sku="P002", branch="B03", date="2025-03-02")])
-    failure = refused(counts, file=path, user=shop.users.admin)
+    failure = refused(transactions_import, file=path, user=shop.users.admin)
     assert [(i.row, i.column, i.value, i.code) for i in failure.issues] == [
         (4, "branch", "B03", "header_disagrees"), (4, "date", "2025-03-02", "header_disagrees")]
     assert all("row 2" in i.reason for i in failure.issues)
 
 
-def test_a_blank_customer_on_one_line_of_a_known_customers_transaction_disagrees(shop, csv_file, counts):
+def test_a_blank_customer_on_one_line_of_a_known_customers_transaction_disagrees(shop, csv_file, refused,
+                                                                                  only_issue):
     path = csv_file([HEADER, line(), line(customer_no="", sku="P002")])
-    issue = only_issue(refused(counts, file=path, user=shop.users.admin))
+    issue = only_issue(refused(transactions_import, file=path, user=shop.users.admin))
     assert (issue.row, issue.column, issue.code) == (3, "customer_no", "header_disagrees")
 
 
-def test_a_transaction_already_in_the_database_is_reported_once(shop, csv_file, counts):
+def test_a_transaction_already_in_the_database_is_reported_once(shop, csv_file, refused, only_issue):
     # org_world has T-C-X1; both lines carry it, the first line is reported.
     path = csv_file([HEADER, line(txn_no="T-C-X1"), line(txn_no="T-C-X1", sku="P002")])
-    issue = only_issue(refused(counts, file=path, user=shop.users.admin))
+    issue = only_issue(refused(transactions_import, file=path, user=shop.users.admin))
     assert (issue.row, issue.column, issue.value, issue.code) == (2, "txn_no", "T-C-X1", "already_exists")
 
 
-def test_missing_required_column_is_refused(shop, csv_file, counts):
+def test_missing_required_column_is_refused(shop, csv_file, refused, only_issue):
     header = [h for h in HEADER if h != "channel"]
     path = csv_file([header, [v for h, v in zip(HEADER, GOOD) if h != "channel"]])
-    issue = only_issue(refused(counts, file=path, user=shop.users.admin))
+    issue = only_issue(refused(transactions_import, file=path, user=shop.users.admin))
     assert (issue.row, issue.code) == (1, "missing_column") and "“channel”" in issue.reason
 
 
 # --- scope ------------------------------------------------------------------------------------
 
 
-def test_cs_manager_cannot_import_into_a_branch_outside_their_region(shop, csv_file, counts):
+def test_cs_manager_cannot_import_into_a_branch_outside_their_region(shop, csv_file, refused, only_issue):
     path = csv_file([HEADER, line(customer_no="", branch="B02")])
-    issue = only_issue(refused(counts, file=path, user=shop.users.cs_manager))
+    issue = only_issue(refused(transactions_import, file=path, user=shop.users.cs_manager))
     assert (issue.row, issue.column, issue.code) == (2, "branch", "unit_not_visible")
 
 
-def test_cs_manager_cannot_name_a_customer_they_may_not_see(shop, csv_file, counts):
+def test_cs_manager_cannot_name_a_customer_they_may_not_see(shop, csv_file, refused, only_issue):
     # C-Y1 lives in B02 (region R2): for csm_r1 it is as good as unknown.
     path = csv_file([HEADER, line(customer_no="C-Y1")])
-    issue = only_issue(refused(counts, file=path, user=shop.users.cs_manager))
+    issue = only_issue(refused(transactions_import, file=path, user=shop.users.cs_manager))
     assert (issue.row, issue.column, issue.value, issue.code) == (2, "customer_no", "C-Y1", "unknown_customer")
 
 
@@ -157,19 +145,10 @@ def test_cs_manager_cannot_name_a_customer_they_may_not_see(shop, csv_file, coun
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failure_while_writing_lines_rolls_back_the_headers(shop, csv_file, counts, monkeypatch):
-    from django.db.models import QuerySet
-
-    original = QuerySet.bulk_create
+def test_a_failure_while_writing_lines_rolls_back_the_headers(shop, csv_file, counts, failing_bulk_create):
     written = []
-
-    def failing(self, objs, *args, **kwargs):
-        if self.model is TransactionLine:
-            written.append(Transaction.objects.filter(txn_no__in=["T200", "T201"]).count())
-            raise RuntimeError("connection lost")
-        return original(self, objs, *args, **kwargs)
-
-    monkeypatch.setattr(QuerySet, "bulk_create", failing)
+    failing_bulk_create(TransactionLine,
+                        before=lambda: written.append(Transaction.objects.filter(txn_no__in=["T200", "T201"]).count()))
     path = csv_file([HEADER, line(txn_no="T200"), line(txn_no="T201", sku="P002")])
     before = counts()
     with pytest.raises(RuntimeError):

@@ -378,6 +378,21 @@ def test_transaction_list_is_scoped_for_a_branch_manager(client_for, shop):
     assert rows == {"T0", "T1", "T2", "T3"}
 
 
+def test_transaction_list_shows_only_the_number_of_a_customer_homed_in_another_branch(client_for, shop):
+    # C101 is homed in B02 but buys at B01: B01's manager sees the sale, not who made it.
+    from datetime import date
+
+    Transaction.objects.create(txn_no="T6", customer=shop.c101, branch=shop.b01, channel=shop.store,
+                               occurred_on=date(2024, 4, 1), amount=7_000, cost=4_000)
+    client = client_for(shop.users.branch_manager)
+    html = html_of(client.get(reverse("web:transaction_list"), {"date_from": ""}))
+    row = re.search(r'<td class="mono">T6</td>.*?</tr>', html, re.S).group(0)
+    assert "C101" in row
+    assert "박지훈" not in html and "박*훈" not in html
+    assert reverse("web:customer_detail", args=["C101"]) not in html
+    assert client.get(reverse("web:customer_detail", args=["C101"])).status_code == 404
+
+
 def test_transaction_list_masks_customer_names_for_analysts(client_for, shop):
     html = html_of(client_for(shop.users.analyst).get(reverse("web:transaction_list")))
     assert "박*훈" in html and "박지훈" not in html

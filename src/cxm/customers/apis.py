@@ -3,7 +3,6 @@
 
 from datetime import date
 
-from django.db.models import Q
 from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -16,8 +15,8 @@ from .models import Customer, Transaction
 router = Router(tags=["customers"])
 
 
-def _personal(context) -> bool:
-    return can_view_personal_data(context["request"].auth)
+def _present(obj: Customer, context) -> Customer:
+    return selectors.customer_present(obj, personal=can_view_personal_data(context["request"].auth))
 
 
 class CustomerOut(Schema):
@@ -35,18 +34,18 @@ class CustomerOut(Schema):
     consent_sms: bool
     joined_on: date
 
-    # Analysts read all units but never personal data: masked here, in one place for the API.
+    # Analysts read all units but never personal data: selectors.customer_present masks.
     @staticmethod
     def resolve_name(obj: Customer, context) -> str:
-        return obj.name if _personal(context) else selectors.mask_name(obj.name)
+        return _present(obj, context).display_name
 
     @staticmethod
     def resolve_email(obj: Customer, context) -> str:
-        return obj.email if _personal(context) else ""
+        return _present(obj, context).display_email
 
     @staticmethod
     def resolve_phone(obj: Customer, context) -> str:
-        return obj.phone if _personal(context) else ""
+        return _present(obj, context).display_phone
 
     @staticmethod
     def resolve_home_unit(obj: Customer) -> str:
@@ -62,9 +61,8 @@ class CustomerFilter(Schema):
 @router.get("/customers", response=list[CustomerOut], summary="Customers the caller may see")
 @paginate(PageNumberPagination, page_size=50)
 def customer_list(request, filters: Query[CustomerFilter]):
-    qs = selectors.customer_queryset(user=request.auth, unit_code=filters.unit)
-    if filters.q:
-        qs = qs.filter(Q(customer_no__icontains=filters.q) | Q(name__icontains=filters.q))
+    # customer_search matches names only for roles that may see them (no unmasking by search).
+    qs = selectors.customer_search(user=request.auth, unit_code=filters.unit, query=filters.q or "")
     if filters.segment:
         qs = qs.filter(segment=filters.segment)
     return qs
@@ -72,7 +70,7 @@ def customer_list(request, filters: Query[CustomerFilter]):
 
 @router.get("/customers/{customer_no}", response=CustomerOut, summary="One customer (404 outside scope)")
 def customer_detail(request, customer_no: str):
-    customer = selectors.customer_queryset(user=request.auth).filter(customer_no=customer_no).first()
+    customer = selectors.customer_get(user=request.auth, customer_no=customer_no)
     if customer is None:
         raise Http404
     return customer
@@ -132,16 +130,10 @@ class TransactionFilter(Schema):
 @router.get("/transactions", response=list[TransactionOut], summary="Transactions the caller may see")
 @paginate(PageNumberPagination, page_size=100)
 def transaction_list(request, filters: Query[TransactionFilter]):
-    qs = selectors.transaction_queryset(user=request.auth, unit_code=filters.unit)
-    if filters.customer_no:
-        qs = qs.filter(customer__customer_no=filters.customer_no)
-    if filters.channel:
-        qs = qs.filter(channel__code=filters.channel)
-    if filters.start:
-        qs = qs.filter(occurred_on__gte=filters.start)
-    if filters.end:
-        qs = qs.filter(occurred_on__lte=filters.end)
-    return qs
+    return selectors.transaction_search(
+        user=request.auth, unit_code=filters.unit, start=filters.start, end=filters.end,
+        channel_code=filters.channel, customer_no=filters.customer_no,
+    )
 
 
 @router.get("/transactions/{txn_no}", response=TransactionDetailOut, summary="One transaction with its lines")

@@ -13,18 +13,12 @@ from cxm.org.models import OrgUnit
 from .models import Channel, Customer, Transaction
 
 
-def _unit(user, unit_code: str | None) -> OrgUnit | None:
+def _within_picked_unit(queryset: QuerySet, user, unit_code: str | None) -> QuerySet:
+    """Narrow to the picked unit's subtree; a unit the user may not see gives nothing, never more."""
     if not unit_code:
-        return None
-    # The picked unit must itself be visible, else the result is empty (never a wider view).
-    return restrict(OrgUnit.objects.all(), user).filter(code=unit_code).first() or OrgUnit(path="//")
-
-
-def _mask(customers, user):
-    show = can_view_personal_data(user)
-    for c in customers:
-        c.display_name = c.name if show else mask_name(c.name)
-        yield c
+        return queryset
+    unit = restrict(OrgUnit.objects.all(), user).filter(code=unit_code).first()
+    return within_unit(queryset, unit) if unit is not None else queryset.none()
 
 
 def mask_name(name: str) -> str:
@@ -36,30 +30,41 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+def customer_present(customer: Customer, *, personal: bool) -> Customer:
+    """Set ``display_name``, ``display_email`` and ``display_phone`` for a viewer.
+
+    The one place personal data is masked, for pages, the API and the CLI alike: without
+    personal-data rights (analysts) the name is masked and the contacts are blank.
+    """
+    customer.display_name = customer.name if personal else mask_name(customer.name)
+    customer.display_email = customer.email if personal else ""
+    customer.display_phone = customer.phone if personal else ""
+    return customer
+
+
+def customer_mask(customers, *, user) -> list[Customer]:
+    """:func:`customer_present` over a page of customers for ``user``."""
+    personal = can_view_personal_data(user)
+    return [customer_present(c, personal=personal) for c in customers]
+
+
 def customer_queryset(*, user, unit_code: str | None = None) -> QuerySet[Customer]:
     qs = restrict(Customer.objects.select_related("home_unit"), user)
-    return within_unit(qs, _unit(user, unit_code))
+    return _within_picked_unit(qs, user, unit_code)
 
 
 def customer_get(*, user, customer_no: str) -> Customer | None:
     """The customer if ``user`` may see it, else None (callers answer 404, never 403)."""
     c = customer_queryset(user=user).filter(customer_no=customer_no).first()
-    if c is None:
-        return None
-    return next(_mask([c], user))
+    return None if c is None else customer_present(c, personal=can_view_personal_data(user))
 
 
 def transaction_queryset(*, user, unit_code: str | None = None) -> QuerySet[Transaction]:
     qs = restrict(Transaction.objects.select_related("branch", "channel", "customer"), user)
-    return within_unit(qs, _unit(user, unit_code))
+    return _within_picked_unit(qs, user, unit_code)
 
 
 # --- Read models for the web shell (dashboard, lists). Appended: the functions above are shared. ---
-
-
-def customer_mask(customers, *, user) -> list[Customer]:
-    """Set ``display_name`` on each customer of a page, masked for roles without personal data."""
-    return list(_mask(customers, user))
 
 
 def customer_search(*, user, unit_code: str | None = None, query: str = "") -> QuerySet[Customer]:
@@ -197,13 +202,22 @@ def transaction_search(
     end: date | None = None,
     channel: Channel | None = None,
     customer: Customer | None = None,
+    channel_code: str | None = None,
+    customer_no: str | None = None,
 ) -> QuerySet[Transaction]:
-    """Transactions ``user`` may see, filtered for the transaction list, newest first."""
+    """Transactions ``user`` may see, filtered for the lists (pages and API), newest first.
+
+    Channel and customer are given as objects (forms) or codes (API, CLI).
+    """
     qs = _in_range(transaction_queryset(user=user, unit_code=unit_code), start, end)
     if channel is not None:
         qs = qs.filter(channel=channel)
     if customer is not None:
         qs = qs.filter(customer=customer)
+    if channel_code:
+        qs = qs.filter(channel__code=channel_code)
+    if customer_no:
+        qs = qs.filter(customer__customer_no=customer_no)
     return qs.order_by("-occurred_on", "-id")
 
 

@@ -48,10 +48,6 @@ def visible_units(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(prefix)
 
 
-def visible_unit_ids(user) -> list[int]:
-    return list(visible_units(user).values_list("id", flat=True))
-
-
 def restrict(queryset: QuerySet[M], user) -> QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may see.
 
@@ -77,10 +73,8 @@ def within_unit(queryset: QuerySet[M], unit: OrgUnit | None) -> QuerySet[M]:
     if unit is None:
         return queryset
     model = queryset.model
-    field = "id" if model is OrgUnit else model.scope_field
-    if model is OrgUnit:
-        return queryset.filter(path__startswith=unit.path)
-    return queryset.filter(**{f"{field}__path__startswith": unit.path})
+    lookup = "path__startswith" if model is OrgUnit else f"{model.scope_field}__path__startswith"
+    return queryset.filter(**{lookup: unit.path})
 
 
 def can_view_personal_data(user) -> bool:
@@ -90,3 +84,8 @@ def can_view_personal_data(user) -> bool:
 
 def can_import(user) -> bool:
     return _is_active_user(user) and (user.is_superuser or user.role in {User.Role.ADMIN, User.Role.CS_MANAGER})
+
+
+def can_administer(user) -> bool:
+    """Administrators may use the Django admin site (which also needs ``is_staff``)."""
+    return _is_active_user(user) and user.is_staff and (user.role == User.Role.ADMIN or user.is_superuser)

@@ -5,9 +5,21 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def localized(ko: str, en: str) -> str:
+    """The text for the active language: ``en`` in English, else ``ko``; either when the other is blank.
+
+    Korean is the source language of the data, so it is the fallback.
+    """
+    lang = (get_language() or "ko")[:2]
+    return (en if lang == "en" else ko) or ko or en
 
 
 class LocalizedNameMixin:
@@ -18,8 +30,7 @@ class LocalizedNameMixin:
 
     @property
     def name(self) -> str:
-        lang = (get_language() or "ko")[:2]
-        return (self.name_en if lang == "en" else self.name_ko) or self.name_ko or self.name_en
+        return localized(self.name_ko, self.name_en)
 
 
 class OrgUnit(LocalizedNameMixin, models.Model):
@@ -53,9 +64,29 @@ class OrgUnit(LocalizedNameMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if "/" in self.code:
+            raise ValidationError({"code": _("A code cannot contain “/”.")})
+        if self.pk and self.parent_id and self.parent.path.startswith(self._stored_path() or "\n"):
+            raise ValidationError({"parent": _("A unit cannot be moved under itself.")})
+
+    def _stored_path(self) -> str | None:
+        return OrgUnit.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
+
     def save(self, *args, **kwargs) -> None:
-        self.path = (self.parent.path if self.parent_id else "") + self.code + "/"
-        super().save(*args, **kwargs)
+        """Save, and when the code or parent changed, rewrite the paths of the whole subtree."""
+        if "/" in self.code:
+            raise ValueError(f"org unit code {self.code!r} contains '/'")
+        with transaction.atomic():
+            old = self._stored_path()
+            self.path = (self.parent.path if self.parent_id else "") + self.code + "/"
+            if old and self.path != old and self.path.startswith(old):
+                raise ValueError(f"org unit {self.code!r} cannot be moved under itself")
+            super().save(*args, **kwargs)
+            if old and self.path != old:
+                OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old) + 1))
+                )
 
     @property
     def depth(self) -> int:

@@ -11,8 +11,10 @@ from datetime import date
 
 import plotly.graph_objects as go
 from django.utils.formats import date_format
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
 from django.utils.translation import gettext as _
+
+from cxm.org.models import localized
 
 from .formatting import currency_symbol
 
@@ -43,9 +45,8 @@ def month_tick(month: date, first: bool) -> str:
 
 
 def branch_name(row: dict) -> str:
-    """The branch name of a selector row in the active language."""
-    en = (get_language() or "ko")[:2] == "en"
-    return (row["branch_name_en"] if en else row["branch_name_ko"]) or row["branch_name_ko"] or row["branch_code"]
+    """The branch name of a selector row in the active language (as ``OrgUnit.name``), else its code."""
+    return localized(row["branch_name_ko"], row["branch_name_en"]) or row["branch_code"]
 
 
 def _series(rows: list[dict], months: list[date], key: str) -> list[int]:

@@ -35,10 +35,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class LogoutView(auth_views.LogoutView):
-    """POST only (Django's LogoutView refuses GET), so a link or an image cannot sign anyone out."""
-
-
 def _render(request: HttpRequest, page: str, partial: str, context: dict) -> HttpResponse:
     """One view serves the page and, for htmx requests, just the fragment that changes."""
     # A history restore (htmx's cache missed) replaces the whole page, so it gets the page.
@@ -193,9 +189,14 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
 
 
 def _label_customers(rows: list, user) -> None:
-    """Name each row's customer (masked when needed) and link only customers the user may open."""
+    """Name and link each row's customer only if the user may open that customer.
+
+    A sale at the user's branch may be to a customer homed elsewhere, whose page answers 404:
+    such a row shows the customer number only, never the name (masked or not).
+    """
     openable = selectors.customer_ids_visible(user=user, ids={t.customer_id for t in rows if t.customer_id})
-    named = {c.id: c.display_name for c in selectors.customer_mask([t.customer for t in rows if t.customer], user=user)}
+    named = {c.id: c.display_name
+             for c in selectors.customer_mask([t.customer for t in rows if t.customer_id in openable], user=user)}
     for t in rows:
         t.customer_display = named.get(t.customer_id, "")
         t.customer_openable = t.customer_id in openable

@@ -9,6 +9,7 @@ with ``bulk_create`` in batches.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,8 @@ from .validate import (
 )
 
 Source = str | Path | bytes
+
+logger = logging.getLogger(__name__)
 
 #: Rows per INSERT batch and per lookup query (well under SQLite's 32,766 bound parameters).
 BATCH_SIZE = 1000
@@ -161,9 +164,14 @@ def _import(schema: EntitySchema, *, file: Source, user, mapping: Mapping[str, s
         with transaction.atomic():
             created = _WRITERS[schema.entity](typed, user=user, batch_size=options.batch_size, source_name=source_name)
     except IntegrityError as exc:
-        # Someone else wrote a clashing row after our checks: nothing of ours was kept.
-        raise ImportFailed([], message=_("The database refused the import; nothing was imported: %(error)s")
-                           % {"error": exc}) from exc
+        # Most likely someone else wrote a clashing row after our checks; nothing of ours was
+        # kept. The database's own text is for the log only: it is untranslated, differs per
+        # backend and may quote key values.
+        logger.exception("%s import refused by the database (source: %s)", schema.entity, source_name)
+        raise ImportFailed([], message=_(
+            "The database refused the import, perhaps because a record was added meanwhile; nothing was "
+            "imported. Check the file and try again."
+        )) from exc
     return ImportResult(
         entity=schema.entity, rows_read=table.frame.height, created=created,
         columns={f.name: table.headers[positions[f.name]] for f in schema.fields if f.name in positions},
@@ -319,31 +327,58 @@ def _audit_created(objects: list[Model], *, user, source_name: str | None) -> No
     ])
 
 
+def _create_in_batches(model: type[Model], rows: pl.DataFrame, *, batch_size: int, key: str | None = None,
+                       each_batch: Callable[[list[Model]], None] | None = None) -> int:
+    """Create one ``model`` per row of ``rows`` (columns = field names), ``batch_size`` at a time.
+
+    Parameters
+    ----------
+    model
+        The model to create.
+    rows
+        One column per field, already typed.
+    batch_size
+        Rows per INSERT (and per Python batch, so memory stays bounded).
+    key
+        A unique field: when given, the created objects learn their primary keys even on
+        backends without ``RETURNING`` (needed by ``each_batch`` callbacks that use them).
+    each_batch
+        Called with every created batch (the audit trail, an id map).
+
+    Returns
+    -------
+    int
+        How many objects were created.
+    """
+    created = 0
+    for batch in rows.iter_slices(batch_size):
+        objects = [model(**row) for row in batch.iter_rows(named=True)]
+        model.objects.bulk_create(objects, batch_size=batch_size)
+        if key is not None:
+            _assign_ids(model, key, objects)
+        if each_batch is not None:
+            each_batch(objects)
+        created += len(objects)
+    return created
+
+
+def _audited(user, source_name: str | None) -> Callable[[list[Model]], None]:
+    return lambda objects: _audit_created(objects, user=user, source_name=source_name)
+
+
 def _write_customers(typed: pl.DataFrame, *, user, batch_size: int, source_name: str | None) -> dict[str, int]:
     columns = typed.select(
         *_text("customer_no", "name", "kind", "email", "phone", "gender", "segment"),
         "birth_year", "home_unit_id", "consent_marketing", "consent_email", "consent_sms", "joined_on",
     )
-    created = 0
-    for batch in columns.iter_slices(batch_size):
-        objects = [Customer(**row) for row in batch.iter_rows(named=True)]
-        Customer.objects.bulk_create(objects, batch_size=batch_size)
-        _assign_ids(Customer, "customer_no", objects)
-        _audit_created(objects, user=user, source_name=source_name)
-        created += len(objects)
-    return {"customers": created}
+    return {"customers": _create_in_batches(Customer, columns, batch_size=batch_size, key="customer_no",
+                                            each_batch=_audited(user, source_name))}
 
 
 def _write_products(typed: pl.DataFrame, *, user, batch_size: int, source_name: str | None) -> dict[str, int]:
     columns = typed.select(*_text("sku", "name_ko", "name_en", "category"), "unit_price", "unit_cost")
-    created = 0
-    for batch in columns.iter_slices(batch_size):
-        objects = [Product(**row) for row in batch.iter_rows(named=True)]
-        Product.objects.bulk_create(objects, batch_size=batch_size)
-        _assign_ids(Product, "sku", objects)
-        _audit_created(objects, user=user, source_name=source_name)
-        created += len(objects)
-    return {"products": created}
+    return {"products": _create_in_batches(Product, columns, batch_size=batch_size, key="sku",
+                                           each_batch=_audited(user, source_name))}
 
 
 def _write_transactions(typed: pl.DataFrame, *, user, batch_size: int, source_name: str | None) -> dict[str, int]:
@@ -356,21 +391,14 @@ def _write_transactions(typed: pl.DataFrame, *, user, batch_size: int, source_na
         pl.col("amount").sum(), pl.col("cost").sum(),
     )
     ids: dict[str, int] = {}
-    for batch in headers.iter_slices(batch_size):
-        objects = [Transaction(**row) for row in batch.iter_rows(named=True)]
-        Transaction.objects.bulk_create(objects, batch_size=batch_size)
-        _assign_ids(Transaction, "txn_no", objects)
-        ids.update((o.txn_no, o.pk) for o in objects)
+    created = _create_in_batches(Transaction, headers, batch_size=batch_size, key="txn_no",
+                                 each_batch=lambda objects: ids.update((o.txn_no, o.pk) for o in objects))
     line_rows = lines.join(pl.DataFrame({"txn_no": list(ids), "transaction_id": list(ids.values())},
                                         schema={"txn_no": pl.String, "transaction_id": pl.Int64}),
                            on="txn_no", how="left", maintain_order="left")
     line_rows = line_rows.select("transaction_id", "product_id", "quantity", "amount", "cost")
-    created_lines = 0
-    for batch in line_rows.iter_slices(batch_size):
-        objects = [TransactionLine(**row) for row in batch.iter_rows(named=True)]
-        TransactionLine.objects.bulk_create(objects, batch_size=batch_size)
-        created_lines += len(objects)
-    return {"transactions": len(ids), "transaction_lines": created_lines}
+    return {"transactions": created,
+            "transaction_lines": _create_in_batches(TransactionLine, line_rows, batch_size=batch_size)}
 
 
 _WRITERS = {"customers": _write_customers, "products": _write_products, "transactions": _write_transactions}
