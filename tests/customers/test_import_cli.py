@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
-def cli():
+def cli(monkeypatch):
+    # The CLI picks its own language (CXM_LANGUAGE, else the locale): pin it to the msgids'.
+    monkeypatch.setenv("CXM_LANGUAGE", "en")
     runner = CliRunner()
 
     def invoke(*args: str):
