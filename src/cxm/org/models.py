@@ -140,6 +140,13 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """Korean names read family name first with no space (박수진); others "First Last"."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\uac00" <= ch <= "\ud7a3" for ch in first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only a SHA-256 of the key is stored; the key is shown once."""

@@ -18,18 +18,23 @@ def migrate() -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    reload: bool = typer.Option(False, help="Reload on code changes (development)."),
+    threads: int = typer.Option(8, help="Worker threads."),
+    reload: bool = typer.Option(False, help="Development: Django's auto-reloading server instead."),
 ) -> None:
-    """Serve the web application (static files included, through whitenoise)."""
+    """Serve the web application with waitress (static files included, through whitenoise)."""
     from cxm.cli import setup_django
 
     setup_django()
-    from django.core.management import call_command
+    if reload:
+        from django.core.management import call_command
 
-    args = [f"{host}:{port}"]
-    if not reload:
-        args.append("--noreload")
-    call_command("runserver", *args)
+        call_command("runserver", f"{host}:{port}")
+        return
+    from django.core.wsgi import get_wsgi_application
+    from waitress import serve as waitress_serve
+
+    typer.echo(f"cxm: serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    waitress_serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="cxm")
 
 
 def manage(ctx: typer.Context) -> None:

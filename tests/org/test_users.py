@@ -14,3 +14,8 @@ def test_passwords_are_stored_as_argon2_hashes():
     assert "a-long-passphrase-1" not in user.password
     assert authenticate(username="kim", password="a-long-passphrase-1") == user
     assert authenticate(username="kim", password="wrong-passphrase-1") is None
+
+
+def test_korean_full_names_read_family_name_first():
+    assert User(first_name="수진", last_name="박").get_full_name() == "박수진"
+    assert User(first_name="Jane", last_name="Doe").get_full_name() == "Jane Doe"
