@@ -85,6 +85,14 @@ class BulkWriter:
             raise ValueError(f"{model.__name__} has no column(s) {unknown}")
         return list(frame.columns)
 
+    def _insert_sql(self, model: type[models.Model], frame: pl.DataFrame, placeholder: str) -> str:
+        columns = self._columns(model, frame)
+        return "INSERT INTO {} ({}) VALUES ({})".format(
+            self.table(model),
+            ", ".join(self.connection.ops.quote_name(c) for c in columns),
+            ", ".join([placeholder] * len(columns)),
+        )
+
     def max_id(self, model: type[models.Model]) -> int:
         """The largest primary key in ``model``'s table (0 when empty)."""
         with self.connection.cursor() as cur:
@@ -115,11 +123,8 @@ class BulkWriter:
         """Insert all rows of ``frame`` into ``model``'s table; returns the row count."""
         if frame.height == 0:
             return 0
-        columns = self._columns(model, frame)
+        sql = self._insert_sql(model, frame, "%s")
         frame = self._prepare(frame)
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            self.table(model), ", ".join(self.connection.ops.quote_name(c) for c in columns), ", ".join(["%s"] * len(columns))
-        )
         with self.connection.cursor() as cur:
             for batch in frame.iter_slices(self.batch_rows):
                 cur.executemany(sql, list(_rows(batch)))
@@ -144,11 +149,8 @@ class SqliteWriter(BulkWriter):
     def write(self, model: type[models.Model], frame: pl.DataFrame) -> int:
         if frame.height == 0:
             return 0
-        columns = self._columns(model, frame)
+        sql = self._insert_sql(model, frame, "?")  # the raw sqlite3 cursor's paramstyle
         frame = self._prepare(frame)
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            self.table(model), ", ".join(self.connection.ops.quote_name(c) for c in columns), ", ".join(["?"] * len(columns))
-        )
         self.connection.ensure_connection()
         raw = self.connection.connection.cursor()
         try:
