@@ -32,7 +32,8 @@ system-deps:
 
 test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --db=postgres -m "not browser"
+	# The store again on PostgreSQL; pure analytics (tests/analytics) need no database.
+	$(BIN)/python -m pytest --db=postgres -m "not browser" --ignore=tests/analytics
 
 messages: $(VENV)/.installed-test
 	cd src/cxm && CXM_DATA_DIR=$(CURDIR)/var ../../$(BIN)/cxm manage makemessages -l ko -l en --no-obsolete --no-location

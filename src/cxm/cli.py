@@ -50,6 +50,7 @@ def acting_user(username: str):
 
 
 def _register() -> None:
+    from cxm.commands import register_all
     from cxm.customers.cli import customers_app, import_app
     from cxm.demo.cli import demo
     from cxm.org.cli import token_app, users_app
@@ -63,6 +64,7 @@ def _register() -> None:
     app.add_typer(customers_app, name="customers")
     app.add_typer(users_app, name="users")
     app.add_typer(token_app, name="token")
+    register_all(app)
 
 
 _register()
