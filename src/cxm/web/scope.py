@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from cxm.org.access import visible_units
 from cxm.org.models import OrgUnit, Period
@@ -68,7 +69,7 @@ def _unit_options(user) -> tuple[list[OrgUnit], bool]:
 
 def _default_period(periods: list[Period]) -> Period | None:
     years = [p for p in periods if p.kind == Period.Kind.YEAR]
-    today = date.today()
+    today = timezone.localdate()  # the company's date (Asia/Seoul), not the server's
     for p in sorted(years, key=lambda p: p.start, reverse=True):
         if p.start <= today:
             return p
