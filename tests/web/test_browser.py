@@ -12,9 +12,9 @@ SCREENSHOT = "/tmp/cxm-dashboard.png"
 
 # What each role of the fixture shop sees (see conftest): nav, unit picker, customer names.
 EXPECTED = {
-    "admin": (["dashboard", "customers", "transactions", "admin"], ["HQ", "R1", "B01", "B02"],
+    "admin": (["dashboard", "customers", "transactions", "import", "admin"], ["HQ", "R1", "B01", "B02"],
               ["김민지", "이서준", "박지훈"]),
-    "cs_manager": (["dashboard", "customers", "transactions"], ["R1", "B01", "B02"], ["김민지", "이서준", "박지훈"]),
+    "cs_manager": (["dashboard", "customers", "transactions", "import"], ["R1", "B01", "B02"], ["김민지", "이서준", "박지훈"]),
     "analyst": (["dashboard", "customers", "transactions"], ["HQ", "R1", "B01", "B02"], ["김*지", "이*준", "박*훈"]),
     "agent": (["dashboard", "customers", "transactions"], ["B01"], ["김민지", "이서준"]),
     "branch_manager": (["dashboard", "customers", "transactions"], ["B01"], ["김민지", "이서준"]),
@@ -127,3 +127,27 @@ def test_dashboard_loads_nothing_from_outside_and_looks_right(page, live_server,
     outside = [u for u in requests if not u.startswith(base) and not u.startswith("data:")]
     assert outside == []
     assert any(u.endswith("/static/vendor/plotly/plotly.min.js") for u in requests)
+
+
+def test_cs_manager_uploads_a_file_sees_each_bad_cell_then_imports_the_fixed_file(page, live_server, live_shop):
+    from cxm.customers.models import Customer
+
+    base = live_server.url
+    sign_in(page, base, "web_cs_manager", live_shop.password)
+    page.locator('[data-nav="import"]').click()
+    bad = "customer_no,name,joined_on,home_unit\nC900,<b>굵게</b>,2025-13-01,B01\n".encode("cp949")
+    page.get_by_label("파일 (CSV 또는 XLSX)").set_input_files(
+        files=[{"name": "고객.csv", "mimeType": "text/csv", "buffer": bad}])
+    page.get_by_test_id("import-form").get_by_role("button", name="가져오기").click()
+    table = page.get_by_test_id("import-issue-table")
+    assert "2025-13-01" in table.inner_text() and "joined_on" in table.inner_text()
+    assert page.locator("b", has_text="굵게").count() == 0  # customer text stays inert
+    assert not Customer.objects.filter(customer_no="C900").exists()
+
+    good = "customer_no,name,joined_on,home_unit\nC900,정하늘,2025-03-01,B01\n".encode("cp949")
+    page.get_by_label("파일 (CSV 또는 XLSX)").set_input_files(
+        files=[{"name": "고객.csv", "mimeType": "text/csv", "buffer": good}])
+    page.get_by_test_id("import-form").get_by_role("button", name="가져오기").click()
+    page.wait_for_url(f"{base}/import/")
+    assert "고객.csv" in page.locator(".messages").inner_text()
+    assert Customer.objects.get(customer_no="C900").name == "정하늘"

@@ -8,8 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cxm.org.access import can_view_personal_data
-from cxm.org.models import User
+from cxm.org.access import can_administer, can_import, can_view_personal_data
 
 from .scope import current_scope
 
@@ -31,14 +30,6 @@ _SECTIONS = (
 )
 
 
-def can_administer(user) -> bool:
-    """Administrators with access to the Django admin site (which also needs ``is_staff``)."""
-    return bool(
-        user.is_authenticated and user.is_active and user.is_staff
-        and (user.role == User.Role.ADMIN or user.is_superuser)
-    )
-
-
 def nav_items(request: HttpRequest) -> list[NavItem]:
     user = request.user
     if not user.is_authenticated:
@@ -50,6 +41,9 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         NavItem(key, label, reverse(url), icon, active=url == f"web:{current}")
         for key, label, url, icon in _SECTIONS
     ]
+    if can_import(user):
+        items.append(NavItem("import", _("Import"), reverse("web:import_file"), "import",
+                             active=current == "import_file"))
     if can_administer(user):
         items.append(NavItem("admin", _("Administration"), reverse("admin:index"), "admin"))
     return items

@@ -67,3 +67,47 @@ class TransactionFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start date must not be after the end date."), code="date_order")
         return data
+
+
+#: Larger files belong on the command line (``cxm import``), which streams nothing through a browser.
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    """Upload a customers, products or transactions file with an optional column mapping."""
+
+    ENTITIES = (("customers", _("Customers")), ("products", _("Products")), ("transactions", _("Transactions")))
+    ENCODINGS = (("auto", _("Automatic (UTF-8 or CP949)")), ("utf-8", "UTF-8"), ("cp949", _("CP949 (Korean Excel CSV)")))
+
+    entity = forms.ChoiceField(label=_("What the file holds"), choices=ENTITIES)
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    encoding = forms.ChoiceField(label=_("CSV encoding"), choices=ENCODINGS, initial="auto")
+    sheet = forms.CharField(label=_("XLSX sheet"), required=False, max_length=100,
+                            help_text=_("Empty: the first sheet."))
+    mapping = forms.CharField(
+        label=_("Column mapping"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "customer_no=고객번호\nname=고객명"}),
+        help_text=_("One “field=Column” per line. Fields not mapped are matched by name."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB: import it with the cxm import command."),
+                params={"size": MAX_UPLOAD_BYTES // (1024 * 1024)}, code="too_large",
+            )
+        return upload
+
+    def clean_mapping(self) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data["mapping"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            field, sep, column = line.partition("=")
+            if not sep or not field.strip() or not column.strip():
+                raise forms.ValidationError(
+                    _("Line %(line)s is not “field=Column”."), params={"line": number}, code="bad_mapping"
+                )
+            mapping[field.strip()] = column.strip()
+        return mapping

@@ -13,4 +13,5 @@ urlpatterns = [
     path("customers/", views.customer_list, name="customer_list"),
     path("customers/<str:customer_no>/", views.customer_detail, name="customer_detail"),
     path("transactions/", views.transaction_list, name="transaction_list"),
+    path("import/", views.import_file, name="import_file"),
 ]

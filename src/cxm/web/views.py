@@ -13,14 +13,18 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
-from django.views.decorators.http import require_POST
+from django.contrib import messages
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cxm.customers import selectors
-from cxm.customers.models import Customer
-from cxm.org.access import can_view_personal_data
+from cxm.customers.models import Customer, Product, Transaction, TransactionLine
+from cxm.customers.importing import services as importing
+from cxm.customers.importing.issues import ImportFailed
+from cxm.org.access import can_import, can_view_personal_data
 
 from . import charts
-from .forms import CustomerSearchForm, LoginForm, ScopeForm, TransactionFilterForm
+from .forms import CustomerSearchForm, ImportForm, LoginForm, ScopeForm, TransactionFilterForm
 from .scope import current_scope, scope_set
 
 CUSTOMERS_PER_PAGE = 25
@@ -200,3 +204,43 @@ def _label_customers(rows: list, user) -> None:
     for t in rows:
         t.customer_display = named.get(t.customer_id, "")
         t.customer_openable = t.customer_id in openable
+
+
+_CREATED_LABELS = {
+    "customers": Customer._meta.verbose_name_plural,
+    "products": Product._meta.verbose_name_plural,
+    "transactions": Transaction._meta.verbose_name_plural,
+    "transaction_lines": TransactionLine._meta.verbose_name_plural,
+}
+_IMPORTERS = {
+    "customers": importing.customers_import,
+    "products": importing.products_import,
+    "transactions": importing.transactions_import,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_file(request: HttpRequest) -> HttpResponse:
+    """Upload a file to import: all or nothing; every bad cell is listed with row, column, reason."""
+    if not can_import(request.user):
+        raise Http404  # like every object outside a user's scope: not there for them
+    failure = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        options = importing.ImportOptions(encoding=data["encoding"], sheet=data["sheet"] or None,
+                                          source_name=upload.name)
+        try:
+            result = _IMPORTERS[data["entity"]](
+                file=upload.read(), user=request.user, mapping=data["mapping"], options=options
+            )
+        except ImportFailed as exc:
+            failure = exc
+        else:
+            created = ", ".join(f"{_CREATED_LABELS[name]} {count:,}" for name, count in result.created.items())
+            messages.success(request, _("Imported %(file)s: %(created)s.") % {"file": upload.name, "created": created})
+            return HttpResponseRedirect(reverse("web:import_file"))
+    status = 400 if failure is not None or form.errors else 200
+    return render(request, "web/import.html", {"form": form, "failure": failure}, status=status)
