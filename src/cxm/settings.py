@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cxm.core",
     "cxm.org",
     "cxm.customers",
+    "cxm.surveys",
     "cxm.web",
 ]
 

@@ -162,3 +162,33 @@ SEASON_WEEKDAY = (0.9, 0.9, 0.9, 0.95, 1.05, 1.35, 1.25)
 #: The membership programme launched on START: a wave in the first weeks, then growth.
 LAUNCH_DAYS = 45
 LAUNCH_INTENSITY = 6.0  # relative to the later trend, which grows linearly 0.6 -> 1.4
+
+
+# --- Survey waves (cxm.surveys.demo_steps) --------------------------------------------------
+# Four quarterly waves of the customer-satisfaction survey (questionnaire
+# src/cxm/surveys/questionnaires/retail_csi.yaml). Each respondent has a general mood
+# ``u ~ N(0, SURVEY_MOOD_SD)`` and per element a latent satisfaction on the 1-5 scale,
+# ``theta_e = SURVEY_ELEMENT_MEANS[e] + SURVEY_WAVE_TREND[e] * wave + u + N(0, SURVEY_ELEMENT_SD)``;
+# items are ``theta_e + N(0, SURVEY_ITEM_SD)`` rounded and clipped to 1..5. Overall
+# satisfaction (1..7) is driven by the elements with the true importance
+# ``SURVEY_IMPORTANCE`` (delivery matters most):
+# ``overall = 1 + 6 * (sum_e w_e * theta_e - 1) / 4 + N(0, SURVEY_ITEM_SD)``.
+# Planted (f): in the slow-delivery region (a) the delivery element is lower by
+# ``SLOW_DELIVERY_SATISFACTION_SHIFT`` points of 0-100 (0.48 on the 1-5 scale), so with its
+# high importance delivery lands in CS-portfolio quadrant B ("improve first") there.
+# Planted (g): delivery improves wave over wave everywhere (``SURVEY_WAVE_TREND``).
+# Planted (h): the competitor is better at delivery and worse at product
+# (``SURVEY_COMPETITOR_SHIFT``), so the competitor gap is negative for C and positive for A.
+SURVEY_WAVES: tuple[str, ...] = ("2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3")
+SURVEY_RESPONSES_PER_BRANCH = 150  # Poisson mean, per wave and branch
+SURVEY_IDENTIFIED_SHARE = 0.8  # the rest answered anonymously through the public link
+SURVEY_ELEMENT_MEANS = {"A": 3.85, "B": 3.70, "C": 3.55, "D": 3.40, "E": 3.75}
+SURVEY_IMPORTANCE = {"A": 0.20, "B": 0.15, "C": 0.35, "D": 0.15, "E": 0.15}
+SURVEY_WAVE_TREND = {"A": 0.0, "B": 0.0, "C": 0.05, "D": 0.0, "E": 0.0}
+SURVEY_COMPETITOR_SHIFT = {"A": -0.25, "B": 0.0, "C": 0.30, "D": 0.0, "E": -0.10}
+SURVEY_MOOD_SD = 0.45
+SURVEY_ELEMENT_SD = 0.55
+SURVEY_ITEM_SD = 0.45
+SURVEY_MISSING_SHARE = 0.03  # item answers left blank at random
+SURVEY_STORE_SKIPS_DELIVERY = 0.4  # store respondents who leave the delivery block blank
+SURVEY_COMPETITOR_SHARE = 0.6  # respondents who also rate a competitor
