@@ -111,3 +111,32 @@ def org_world(db):
     )
     return SimpleNamespace(hq=hq, r1=r1, r2=r2, x=x, y=y, z=z, x_team=x_team, channel=store, product=product,
                            customers=customers, txns=txns, users=users, password=PASSWORD)
+
+
+# --- Chromium (Debian's /usr/bin/chromium driven by Playwright; no browser download) ----------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    # A fresh context per test: no cookies (session, language) leak from one role to the next.
+    context = chromium.new_context(locale="ko-KR", viewport={"width": 1360, "height": 900})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()

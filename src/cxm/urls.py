@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("s/", include("cxm.surveys.urls")),  # public survey links: no account
     path("", include("cxm.web.urls")),
 ]

@@ -44,9 +44,10 @@ def demo(settings):
                         infer_schema_length=None)
 
 
-def test_demo_has_four_waves_a_link_per_branch_and_about_150_answers_each(demo):
-    assert list(Wave.objects.values_list("code", flat=True)) == list(truth.SURVEY_WAVES)
-    assert SurveyLink.objects.count() == 4 * 12
+def test_demo_has_four_answered_waves_an_open_one_a_link_per_branch_and_about_150_answers_each(demo):
+    assert list(Wave.objects.values_list("code", flat=True)) == [*truth.SURVEY_WAVES, truth.SURVEY_OPEN_WAVE]
+    assert SurveyLink.objects.count() == 5 * 12
+    assert not Response.objects.filter(wave__code=truth.SURVEY_OPEN_WAVE).exists()
     per_group = demo.group_by("wave", "region").len()
     assert demo.height == pytest.approx(4 * 12 * truth.SURVEY_RESPONSES_PER_BRANCH, rel=0.05)
     assert per_group.height == 4 * 3

@@ -27,11 +27,6 @@ import pytest
 PASSWORD = "web-shell-password-42"
 ROLES = ("admin", "cs_manager", "analyst", "agent", "branch_manager")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-]
 
 
 def _build_shop():
@@ -117,26 +112,3 @@ def client_for(client):
         return client
 
     return login
-
-
-# --- Chromium ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium):
-    # A fresh context per test: no cookies (session, language) leak from one role to the next.
-    context = chromium.new_context(locale="ko-KR", viewport={"width": 1360, "height": 900})
-    context.set_default_timeout(15_000)
-    pg = context.new_page()
-    yield pg
-    context.close()

@@ -71,3 +71,8 @@ def print_logins(logins) -> None:
     console = Console(soft_wrap=True)
     console.print(table)
     console.print(_("Sign in at http://127.0.0.1:8000/ with one of these accounts."))
+    from cxm.surveys.selectors import open_survey_links
+
+    for link in open_survey_links()[:1]:
+        console.print(_("A customer survey open now (%(unit)s, no account needed): %(url)s")
+                      % {"unit": link.org_unit.name, "url": f"http://127.0.0.1:8000/s/{link.token}/"})

@@ -180,6 +180,7 @@ LAUNCH_INTENSITY = 6.0  # relative to the later trend, which grows linearly 0.6 
 # Planted (h): the competitor is better at delivery and worse at product
 # (``SURVEY_COMPETITOR_SHIFT``), so the competitor gap is negative for C and positive for A.
 SURVEY_WAVES: tuple[str, ...] = ("2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3")
+SURVEY_OPEN_WAVE = "2026-Q4"  # links only, no generated answers: the wave customers answer now
 SURVEY_RESPONSES_PER_BRANCH = 150  # Poisson mean, per wave and branch
 SURVEY_IDENTIFIED_SHARE = 0.8  # the rest answered anonymously through the public link
 SURVEY_ELEMENT_MEANS = {"A": 3.85, "B": 3.70, "C": 3.55, "D": 3.40, "E": 3.75}

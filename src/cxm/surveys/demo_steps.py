@@ -39,9 +39,10 @@ PRAISE = ["항상 친절하고 좋아요", "배송이 빨라서 만족합니다"
 
 
 def _wave_periods(ctx: DemoContext) -> dict[str, Period]:
-    quarters = {p.code: p for p in Period.objects.filter(code__in=truth.SURVEY_WAVES)}
+    codes = (*truth.SURVEY_WAVES, truth.SURVEY_OPEN_WAVE)
+    quarters = {p.code: p for p in Period.objects.filter(code__in=codes)}
     periods = {}
-    for code in truth.SURVEY_WAVES:  # four waves
+    for code in codes:  # five waves
         q = quarters[code]
         periods[code] = Period.objects.create(
             code=f"W{code}", kind=Period.Kind.WAVE, start=q.start, end=q.end,
@@ -61,12 +62,12 @@ def _reset(ctx: DemoContext) -> None:
 
 @register("surveys", order=100, reset=_reset)
 def surveys_step(ctx: DemoContext) -> None:
-    """The retail CSI questionnaire, four waves, a public link per wave and branch, and answers."""
+    """The retail CSI questionnaire, five waves with a public link per branch, answers to the first four."""
     q = questionnaire_import(code="retail-csi", source=QUESTIONNAIRE)
     parsed = q.parsed()
     periods = _wave_periods(ctx)
     waves = [Wave.objects.create(code=code, questionnaire=q, period=periods[code], opens_on=periods[code].start,
-                                 closes_on=periods[code].end) for code in truth.SURVEY_WAVES]
+                                 closes_on=periods[code].end) for code in (*truth.SURVEY_WAVES, truth.SURVEY_OPEN_WAVE)]
     branches = ctx.reference.branches
     unit_ids = ctx.ids["org_unit"]
     rng = ctx.rng("surveys")
@@ -74,7 +75,7 @@ def surveys_step(ctx: DemoContext) -> None:
         SurveyLink(wave=w, org_unit_id=unit_ids[code], token=_token(rng))
         for w in waves for code in branches["code"].to_list()
     ])
-    frame = _respondents(ctx, rng, waves)
+    frame = _respondents(ctx, rng, waves[:len(truth.SURVEY_WAVES)])
     answers = _answers(rng, parsed, frame)
     rows = pl.concat([frame, answers], how="horizontal")
     base = ctx.writer.max_id(Response)
