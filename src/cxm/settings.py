@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cxm.org",
     "cxm.customers",
     "cxm.surveys",
+    "cxm.voc",
     "cxm.web",
 ]
 

@@ -174,7 +174,6 @@ def parse_questionnaire(raw: Any) -> Questionnaire:
             raise ValueError(f"competitor.prefix: a non-empty text prefix is required, got {comp!r}")
         prefix = comp["prefix"]
     q = Questionnaire(default, tuple(elements), overall, retention, recommend, prefix)
-    codes = [i.code for i in q.items] + [e.code for e in q.elements]
     item_codes = [i.code for i in q.items]
     dupes = sorted({c for c in item_codes if item_codes.count(c) > 1})
     if dupes:
@@ -182,7 +181,6 @@ def parse_questionnaire(raw: Any) -> Questionnaire:
     element_codes = [e.code for e in q.elements]
     if len(set(element_codes)) != len(element_codes):
         raise ValueError(f"elements.code: element codes must be unique, got {element_codes}")
-    del codes
     return q
 
 
