@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("s/", include("cxm.surveys.urls")),  # public survey links: no account
+    path("surveys/", include("cxm.surveys.urls_results")),
     path("", include("cxm.web.urls")),
 ]

@@ -7,18 +7,9 @@ from datetime import date
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from cxm.org.access import can_view_personal_data, restrict, within_unit
-from cxm.org.models import OrgUnit
+from cxm.org.access import can_view_personal_data, restrict, within_picked_unit
 
 from .models import Channel, Customer, Transaction
-
-
-def _within_picked_unit(queryset: QuerySet, user, unit_code: str | None) -> QuerySet:
-    """Narrow to the picked unit's subtree; a unit the user may not see gives nothing, never more."""
-    if not unit_code:
-        return queryset
-    unit = restrict(OrgUnit.objects.all(), user).filter(code=unit_code).first()
-    return within_unit(queryset, unit) if unit is not None else queryset.none()
 
 
 def mask_name(name: str) -> str:
@@ -50,7 +41,7 @@ def customer_mask(customers, *, user) -> list[Customer]:
 
 def customer_queryset(*, user, unit_code: str | None = None) -> QuerySet[Customer]:
     qs = restrict(Customer.objects.select_related("home_unit"), user)
-    return _within_picked_unit(qs, user, unit_code)
+    return within_picked_unit(qs, user, unit_code)
 
 
 def customer_get(*, user, customer_no: str) -> Customer | None:
@@ -61,7 +52,7 @@ def customer_get(*, user, customer_no: str) -> Customer | None:
 
 def transaction_queryset(*, user, unit_code: str | None = None) -> QuerySet[Transaction]:
     qs = restrict(Transaction.objects.select_related("branch", "channel", "customer"), user)
-    return _within_picked_unit(qs, user, unit_code)
+    return within_picked_unit(qs, user, unit_code)
 
 
 # --- Read models for the web shell (dashboard, lists). Appended: the functions above are shared. ---

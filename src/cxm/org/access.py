@@ -77,6 +77,17 @@ def within_unit(queryset: QuerySet[M], unit: OrgUnit | None) -> QuerySet[M]:
     return queryset.filter(**{lookup: unit.path})
 
 
+def within_picked_unit(queryset: QuerySet[M], user, unit_code: str | None) -> QuerySet[M]:
+    """Narrow a restricted ``queryset`` to the picked unit's subtree (by code).
+
+    A unit the user may not see gives nothing, never more.
+    """
+    if not unit_code:
+        return queryset
+    unit = restrict(OrgUnit.objects.all(), user).filter(code=unit_code).first()
+    return within_unit(queryset, unit) if unit is not None else queryset.none()
+
+
 def can_view_personal_data(user) -> bool:
     """Analysts read everything but personal data (names, contacts) stay masked for them."""
     return _is_active_user(user) and (user.is_superuser or user.role in PERSONAL_DATA_ROLES)

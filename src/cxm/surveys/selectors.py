@@ -14,3 +14,27 @@ def open_survey_links() -> QuerySet[SurveyLink]:
     return (SurveyLink.objects.select_related("wave", "org_unit")
             .filter(is_active=True, wave__opens_on__lte=today, wave__closes_on__gte=today)
             .order_by("wave__opens_on", "org_unit__path"))
+
+
+def wave_list() -> QuerySet:
+    """Waves that have answers, oldest first (waves are company-wide; their answers are scoped)."""
+    from .models import Wave
+
+    return Wave.objects.select_related("questionnaire", "period").filter(responses__isnull=False).distinct().order_by(
+        "opens_on")
+
+
+def wave_frame(*, user, wave, unit_code: str | None = None):
+    """The answers to ``wave`` that ``user`` may see, as a wide polars frame (one row per respondent).
+
+    Columns: every answered item code (numbers, null = missing) plus ``branch``.
+    """
+    import polars as pl
+
+    from cxm.org.access import restrict, within_picked_unit
+
+    from .models import Response
+
+    qs = within_picked_unit(restrict(Response.objects.filter(wave=wave), user), user, unit_code)
+    rows = [{**answers, "branch": branch} for answers, branch in qs.values_list("answers", "org_unit__code")]
+    return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()

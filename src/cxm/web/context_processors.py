@@ -27,6 +27,7 @@ _SECTIONS = (
     ("dashboard", _("Dashboard"), "web:dashboard", "dashboard"),
     ("customers", _("Customers"), "web:customer_list", "customers"),
     ("transactions", _("Transactions"), "web:transaction_list", "transactions"),
+    ("csi", _("Satisfaction (CSI)"), "survey_results:csi", "csi"),
 )
 
 
@@ -35,15 +36,15 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     match = getattr(request, "resolver_match", None)
-    current = match.url_name if match is not None and match.namespace == "web" else ""
-    current = {"customer_detail": "customer_list"}.get(current, current)
+    current = f"{match.namespace}:{match.url_name}" if match is not None else ""
+    current = {"web:customer_detail": "web:customer_list"}.get(current, current)
     items = [
-        NavItem(key, label, reverse(url), icon, active=url == f"web:{current}")
+        NavItem(key, label, reverse(url), icon, active=url == current)
         for key, label, url, icon in _SECTIONS
     ]
     if can_import(user):
         items.append(NavItem("import", _("Import"), reverse("web:import_file"), "import",
-                             active=current == "import_file"))
+                             active=current == "web:import_file"))
     if can_administer(user):
         items.append(NavItem("admin", _("Administration"), reverse("admin:index"), "admin"))
     return items

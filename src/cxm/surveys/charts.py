@@ -1,0 +1,57 @@
+"""Plotly figures of the survey pages (presentation; the numbers come from cxm.surveys.reports)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from cxm.web.charts import FONT
+
+QUADRANT_COLORS = {"A": "#2b8a3e", "B": "#c92a2a", "C": "#e67700", "D": "#1971c2"}
+
+
+def quadrant_labels() -> dict[str, str]:
+    return {"A": _("A: keep up / strengthen"), "B": _("B: improve first"),
+            "C": _("C: improve gradually"), "D": _("D: maintain (possible over-investment)")}
+
+
+def portfolio_figure(*, elements: list[dict], importance_mean: float, satisfaction_mean: float) -> dict:
+    """CS portfolio: importance (x) by satisfaction (y), cross-hairs at the means, quadrants labelled."""
+    labels = quadrant_labels()
+    fig = go.Figure()
+    for quadrant in "ABCD":
+        points = [e for e in elements if e["quadrant"] == quadrant]
+        if not points:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[e["importance"] for e in points], y=[e["satisfaction"] for e in points],
+            text=[e["label"] for e in points], mode="markers+text", textposition="top center",
+            name=labels[quadrant], marker={"size": 14, "color": QUADRANT_COLORS[quadrant]},
+            hovertemplate="%{text}<br>" + _("Importance") + " %{x:.3f}<br>" + _("Satisfaction") + " %{y:.1f}<extra></extra>",
+        ))
+    fig.add_vline(x=importance_mean, line={"dash": "dot", "color": "#868e96"})
+    fig.add_hline(y=satisfaction_mean, line={"dash": "dot", "color": "#868e96"})
+    for quadrant, (xanchor, yanchor, x, y) in {"A": ("right", "top", 1, 1), "B": ("right", "bottom", 1, 0),
+                                                 "C": ("left", "bottom", 0, 0), "D": ("left", "top", 0, 1)}.items():
+        fig.add_annotation(text=labels[quadrant], xref="paper", yref="paper", x=x, y=y, xanchor=xanchor,
+                           yanchor=yanchor, showarrow=False, font={"color": QUADRANT_COLORS[quadrant], "size": 12})
+    fig.update_layout(
+        font={"family": FONT}, margin={"l": 60, "r": 20, "t": 20, "b": 50}, height=420, showlegend=False,
+        xaxis={"title": {"text": _("Importance")}, "zeroline": False},
+        yaxis={"title": {"text": _("Satisfaction (0-100)")}, "zeroline": False},
+        plot_bgcolor="#fff", paper_bgcolor="#fff",
+    )
+    return fig.to_plotly_json()
+
+
+def trend_figure(*, waves: list[dict]) -> dict:
+    """CSI per wave with its 95% interval."""
+    fig = go.Figure(go.Scatter(
+        x=[w["label"] for w in waves], y=[w["csi"] for w in waves], mode="lines+markers", name="CSI",
+        error_y={"type": "data", "symmetric": False, "array": [w["high"] - w["csi"] for w in waves],
+                 "arrayminus": [w["csi"] - w["low"] for w in waves]},
+        line={"color": "#3b5bdb"}, hovertemplate="%{x}<br>CSI %{y:.1f}<extra></extra>",
+    ))
+    fig.update_layout(font={"family": FONT}, margin={"l": 50, "r": 20, "t": 20, "b": 50}, height=300,
+                      yaxis={"title": {"text": "CSI"}}, plot_bgcolor="#fff", paper_bgcolor="#fff")
+    return fig.to_plotly_json()
