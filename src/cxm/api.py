@@ -54,9 +54,11 @@ def _application_error(request, exc: ApplicationError):
 def _register() -> None:
     from cxm.customers.apis import router as customers_router
     from cxm.org.apis import router as org_router
+    from cxm.surveys.apis import router as surveys_router
 
     api.add_router("/", org_router)
     api.add_router("/", customers_router)
+    api.add_router("/", surveys_router)
 
 
 _register()

@@ -61,3 +61,19 @@ def test_the_csi_moves_when_customers_answer(demo):
                                            answers={**worst, "REC": 0}) for _ in range(200)])
     after = wave_result(user=admin, wave=wave, bootstrap=0).report["csi"]
     assert after < before - 5
+
+
+def test_the_api_gives_the_same_report_as_the_cli_contract(demo):
+    from cxm.org.services import api_token_create
+
+    _, key = api_token_create(user=User.objects.get(username="branch_gwangju"), name="t")
+    client = Client()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert [w["code"] for w in client.get("/api/surveys/waves", **auth).json()] == [
+        "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+    body = client.get("/api/surveys/waves/2026-Q3/csi?bootstrap=200&seed=1", **auth).json()
+    report = body["report"]
+    assert body["n"] == Response.objects.filter(wave__code="2026-Q3", org_unit__code="B11").count()
+    assert set(report) >= {"n", "csi", "csi_ci", "overall", "method", "elements", "loyalty", "competitor"}
+    assert report["elements"]["C"]["quadrant"] == "B"
+    assert client.get("/api/surveys/waves/nope/csi", **auth).status_code == 404
