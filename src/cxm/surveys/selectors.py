@@ -31,10 +31,19 @@ def wave_frame(*, user, wave, unit_code: str | None = None):
     """
     import polars as pl
 
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
     from cxm.org.access import restrict, within_picked_unit
 
     from .models import Response
 
     qs = within_picked_unit(restrict(Response.objects.filter(wave=wave), user), user, unit_code)
-    rows = [{**answers, "branch": branch} for answers, branch in qs.values_list("answers", "org_unit__code")]
-    return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+    # The answers come back as JSON text and are decoded by polars in one pass: decoding
+    # 200,000 small JSON objects one by one in Python is most of the cost otherwise.
+    rows = list(qs.annotate(raw=Cast("answers", TextField())).values_list("raw", "org_unit__code"))
+    if not rows:
+        return pl.DataFrame()
+    texts, branches = zip(*rows)
+    answers = pl.Series("answers", texts).str.json_decode(infer_schema_length=None).struct.unnest()
+    return answers.with_columns(pl.Series("branch", branches))

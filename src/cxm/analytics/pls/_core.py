@@ -1,0 +1,300 @@
+"""Batched PLS path modelling on correlation matrices (the numeric heart).
+
+Everything the PLS algorithm does to standardised data ``Z`` is linear, so it can be
+written on the indicator correlation matrix ``R = Z'Z/(n-1)`` alone: construct scores
+``Y = Z W`` have covariance ``W'RW`` and the covariance of the indicators with an
+inner proxy ``Y E`` is ``R W E``. Working on ``R`` makes one iteration cost O(p²k)
+whatever n is, and lets us stack many correlation matrices (bootstrap resamples,
+jackknife deletions) in a leading batch axis and run Wold's algorithm on all of them
+at once with ``np.matmul``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SCHEMES = ("path", "centroid", "factorial")
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Index arrays of a model, precomputed once for the batched algorithm."""
+
+    mask: np.ndarray  # p x k, 1 where indicator i belongs to construct j
+    block: np.ndarray  # p, construct index of each indicator
+    adjacency: np.ndarray  # k x k, A[source, target] = 1
+    mode_b: tuple[int, ...]  # constructs estimated in mode B
+    blocks: tuple[np.ndarray, ...]  # indicator positions per construct
+    predecessors: tuple[np.ndarray, ...]  # per construct, positions of its sources
+    # padded predecessor sets of the endogenous constructs, so that all their
+    # regressions are solved in one batched np.linalg.solve call
+    endo: np.ndarray  # (ne,) endogenous constructs
+    pad: np.ndarray  # (ne, m) predecessor positions, padded with 0
+    valid: np.ndarray  # (ne, m) True where pad is a real predecessor
+    flat_src: np.ndarray  # sources of valid entries, row-major over (ne, m)
+    flat_tgt: np.ndarray  # their targets
+    sym: np.ndarray  # A + A'
+    adj_t: np.ndarray  # A'
+    both: np.ndarray  # (ne, m, m) valid x valid
+    eye: np.ndarray  # (1, m, m) identity, fills the padded part of the systems
+
+    @classmethod
+    def build(cls, block: np.ndarray, adjacency: np.ndarray, modes: list[str]) -> Structure:
+        k = adjacency.shape[0]
+        mask = (block[:, None] == np.arange(k)[None, :]).astype(float)
+        preds = [np.flatnonzero(adjacency[:, j]) for j in range(k)]
+        endo = np.array([j for j in range(k) if preds[j].size > 0], dtype=int)
+        width = max((preds[j].size for j in endo), default=1)
+        pad = np.zeros((endo.size, width), dtype=int)
+        valid = np.zeros((endo.size, width), dtype=bool)
+        for row, j in enumerate(endo):
+            pad[row, : preds[j].size] = preds[j]
+            valid[row, : preds[j].size] = True
+        return cls(
+            mask=mask,
+            block=block,
+            adjacency=adjacency,
+            mode_b=tuple(j for j, m in enumerate(modes) if m == "B"),
+            blocks=tuple(np.flatnonzero(block == j) for j in range(k)),
+            predecessors=tuple(preds),
+            endo=endo,
+            pad=pad,
+            valid=valid,
+            flat_src=pad[valid],
+            flat_tgt=np.repeat(endo, valid.sum(axis=1)),
+            sym=adjacency + adjacency.T,
+            adj_t=adjacency.T.copy(),
+            both=valid[:, :, None] & valid[:, None, :],
+            eye=np.eye(width, dtype=bool)[None],
+        )
+
+    def regressions(self, c: np.ndarray) -> np.ndarray:
+        """OLS coefficients of every endogenous construct on its predecessors.
+
+        ``c`` is a (k, k) correlation matrix or a (B, k, k) stack; returns (..., nvalid)
+        coefficients in the order of ``flat_src``/``flat_tgt``. Padded rows/columns are
+        set to the identity so that all regressions go through a single solve call.
+        """
+        pad, valid = self.pad, self.valid
+        cpp = np.where(self.both, c[..., pad[:, :, None], pad[:, None, :]], self.eye)
+        rhs = np.where(valid, c[..., pad, self.endo[:, None]], 0.0)
+        return _solve(cpp, rhs)[..., valid]
+
+
+def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve a x = b over the leading axes; a singular system (say, two identical
+    indicators in a bootstrap resample) falls back to the pseudo-inverse instead of
+    failing the whole batch."""
+    try:
+        return np.linalg.solve(a, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return (np.linalg.pinv(a) @ b[..., None])[..., 0]
+
+
+def batched_moments(
+    x: np.ndarray, counts: np.ndarray, chunk: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted means, standard deviations and correlation matrices per row of ``counts``.
+
+    Parameters
+    ----------
+    x : (n, p) raw data.
+    counts : (B, n) non-negative case weights (bootstrap counts, jackknife 0/1 rows).
+
+    Returns
+    -------
+    mean (B, p), sd (B, p) with the n-1 denominator, corr (B, p, p).
+    """
+    n, p = x.shape
+    # centre on the full-sample mean first: the second moments are then small and the
+    # subtraction below loses no precision
+    centre = x.mean(axis=0)
+    xc = x - centre
+    total = counts.sum(axis=1)
+    mean_c = counts @ xc / total[:, None]
+    if chunk is None:
+        chunk = max(1, int(2e7 // max(1, n * p)))
+    second = np.empty((counts.shape[0], p, p))
+    for start in range(0, counts.shape[0], chunk):
+        f = counts[start : start + chunk]
+        # (b, p, n) @ (n, p): X' diag(f) X for every resample in one batched matmul
+        second[start : start + chunk] = np.matmul(xc.T[None, :, :] * f[:, None, :], xc)
+    cov = second / total[:, None, None] - mean_c[:, :, None] * mean_c[:, None, :]
+    var = np.einsum("bii->bi", cov).copy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(var)
+        corr = cov / (sd[:, :, None] * sd[:, None, :])
+        sd_unbiased = sd * np.sqrt(total / (total - 1.0))[:, None]
+    return mean_c + centre, sd_unbiased, corr
+
+
+def _normalise(w: np.ndarray, rw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scale each column of W so the construct score has unit variance (w'Rw = 1).
+
+    ``rw`` is ``R @ W``; both are returned scaled, so R @ W is never recomputed.
+    Works on (p, k) arrays and on (B, p, k) stacks alike (as do the helpers below).
+    """
+    scale = 1.0 / np.sqrt((w * rw).sum(axis=-2))[..., None, :]
+    return w * scale, rw * scale
+
+
+def _inner_weights(c: np.ndarray, s: Structure, scheme: str) -> np.ndarray:
+    """Inner weights E (..., k, k): the proxy of construct j is sum_i E[i, j] Y_i."""
+    if scheme == "centroid":
+        return np.sign(c) * s.sym
+    if scheme == "factorial":
+        return c * s.sym
+    # path weighting (Lohmöller 1989): successors of j enter with their correlation,
+    # predecessors with the multiple-regression coefficients of Y_j on them
+    e = c * s.adj_t  # E[i, j] = C[i, j] where j -> i
+    if s.endo.size:
+        e[..., s.flat_src, s.flat_tgt] = s.regressions(c)
+    return e
+
+
+def _outer_update(r: np.ndarray, rw: np.ndarray, e: np.ndarray, s: Structure) -> np.ndarray:
+    g = rw @ e  # cov(Z_i, proxy_j) = (R W E)_ij
+    new = g * s.mask
+    for j in s.mode_b:
+        # mode B: regress the proxy on the block, w = R_jj^-1 cov(Z_j, proxy_j)
+        idx = s.blocks[j]
+        rjj = r[..., idx[:, None], idx[None, :]]
+        new[..., idx, j] = _solve(rjj, g[..., idx, j])
+    return new
+
+
+def wold(
+    r: np.ndarray, s: Structure, scheme: str, tol: float, max_iter: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Wold's iterative algorithm on a stack of correlation matrices.
+
+    Returns outer weights (B, p, k), iteration counts (B,) and a converged flag (B,).
+    Convergence: the sum of absolute changes of the (normalised) outer weights falls
+    below ``tol`` (the criterion of seminr/plspm). A converged batch member is frozen.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if r.shape[0] == 1:
+            return _wold_single(r[0], s, scheme, tol, max_iter)
+        return _wold(r, s, scheme, tol, max_iter)
+
+
+def _orient(w: np.ndarray, rw: np.ndarray, s: Structure) -> np.ndarray:
+    """Sign orientation: flip a construct whose loadings on its own indicators sum < 0."""
+    own = (rw * s.mask).sum(axis=-2)
+    return w * np.where(own < 0, -1.0, 1.0)[..., None, :]
+
+
+def _wold_single(
+    r: np.ndarray, s: Structure, scheme: str, tol: float, max_iter: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # the same iteration on 2-D arrays without batch bookkeeping: a single fit is
+    # dominated by per-call overhead, not arithmetic
+    w, rw = _normalise(s.mask.copy(), r @ s.mask)
+    it, converged = 0, False
+    for it in range(1, max_iter + 1):
+        new = _outer_update(r, rw, _inner_weights(w.T @ rw, s, scheme), s)
+        new, rnew = _normalise(new, r @ new)
+        diff = np.abs(new - w).sum()
+        w, rw = new, rnew
+        if not diff >= tol:
+            converged = bool(np.isfinite(diff))
+            break
+    return _orient(w, rw, s)[None], np.array([it]), np.array([converged])
+
+
+def _wold(
+    r: np.ndarray, s: Structure, scheme: str, tol: float, max_iter: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    nb = r.shape[0]
+    w0 = np.broadcast_to(s.mask, (nb,) + s.mask.shape).copy()
+    w, rw = _normalise(w0, np.matmul(r, w0))
+    n_iter = np.zeros(nb, dtype=int)
+    done = np.zeros(nb, dtype=bool)
+    for it in range(1, max_iter + 1):
+        # only the members still iterating are computed (all of them on a single fit)
+        sub = done.any()
+        active = np.flatnonzero(~done) if sub else None
+        ra, wa, rwa = (r[active], w[active], rw[active]) if sub else (r, w, rw)
+        c = np.matmul(wa.transpose(0, 2, 1), rwa)
+        new = _outer_update(ra, rwa, _inner_weights(c, s, scheme), s)
+        new, rnew = _normalise(new, np.matmul(ra, new))
+        diff = np.abs(new - wa).sum(axis=(1, 2))
+        # NaN (a degenerate resample) counts as finished; its results are NaN
+        finished = ~(diff >= tol)
+        if sub:
+            w[active], rw[active] = new, rnew
+            n_iter[active] = it
+            done[active[finished]] = True
+        else:
+            w, rw = new, rnew
+            n_iter[:] = it
+            done = finished
+        if done.all():
+            break
+    converged = done & np.isfinite(w).all(axis=(1, 2))
+    return _orient(w, rw, s), n_iter, converged
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Batched results; every array has the batch axis first."""
+
+    weights: np.ndarray  # (B, p) weight of each indicator on its own construct
+    weights_full: np.ndarray  # (B, p, k)
+    cross_loadings: np.ndarray  # (B, p, k)
+    loadings: np.ndarray  # (B, p)
+    construct_corr: np.ndarray  # (B, k, k)
+    paths: np.ndarray  # (B, k, k), [source, target]
+    r2: np.ndarray  # (B, k), NaN for exogenous constructs
+    index: np.ndarray  # (B, k), 0-100
+    n_iter: np.ndarray
+    converged: np.ndarray
+
+
+def estimate(
+    mean: np.ndarray,
+    sd: np.ndarray,
+    r: np.ndarray,
+    s: Structure,
+    bounds: np.ndarray,
+    scheme: str,
+    tol: float,
+    max_iter: int,
+) -> Estimates:
+    """Fit the model on every correlation matrix of the stack ``r``."""
+    nb = r.shape[0]
+    k = s.adjacency.shape[0]
+    p = s.block.shape[0]
+    w, n_iter, converged = wold(r, s, scheme, tol, max_iter)
+    cross = np.matmul(r, w)  # corr(Z_i, Y_j): scores and indicators have unit variance
+    c = np.matmul(w.transpose(0, 2, 1), cross)
+    rows = np.arange(p)
+    paths = np.zeros((nb, k, k))
+    r2 = np.full((nb, k), np.nan)
+    if s.endo.size:
+        paths[:, s.flat_src, s.flat_tgt] = s.regressions(c)
+        # R² of Y_j on its predecessors = sum_i beta_ij corr(Y_i, Y_j)
+        r2[:, s.endo] = (paths * c).sum(axis=1)[:, s.endo]
+    weights = w[:, rows, s.block]
+    # the national-index score: standardised weights -> raw-scale weights (divide by the
+    # item sd), normalised to sum 1 within the block, applied to the item means, with
+    # every item mean first rescaled by its answer-scale bounds to 0..100
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = weights / sd
+        share = raw / (raw @ s.mask)[:, s.block]
+        rescaled = (mean - bounds[:, 0]) / (bounds[:, 1] - bounds[:, 0]) * 100.0
+        index = (share * rescaled) @ s.mask
+    return Estimates(
+        weights=weights,
+        weights_full=w,
+        cross_loadings=cross,
+        loadings=cross[:, rows, s.block],
+        construct_corr=c,
+        paths=paths,
+        r2=r2,
+        index=index,
+        n_iter=n_iter,
+        converged=converged,
+    )
