@@ -9,9 +9,9 @@ drop out right after the first purchase.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, expit, gammaln, hyp2f1
+from scipy.special import digamma, gammaln, hyp2f1
 
-from cxm.analytics.btyd.common import MLEModel, as_summary_arrays, weighted_unique_rows
+from cxm.analytics.btyd.common import PurchaseProcessModel, as_summary_arrays, weighted_unique_rows
 
 __all__ = ["BetaGeoModel"]
 
@@ -65,7 +65,7 @@ def _stack_likelihood(logp: np.ndarray, data, w: np.ndarray, modified: bool):
     return -float(ll), -grad
 
 
-class BetaGeoModel(MLEModel):
+class BetaGeoModel(PurchaseProcessModel):
     """BG/NBD model fitted by maximum likelihood.
 
     Parameters
@@ -159,17 +159,10 @@ class BetaGeoModel(MLEModel):
                 np.log(alpha + T) - np.log(alpha + t_x))
         return np.where(has_second, odds, -np.inf)
 
-    def conditional_probability_alive(self, frequency, recency, T) -> np.ndarray:
-        """P(alive at T | x, t_x, T)."""
-        x, t_x, t = as_summary_arrays(frequency, recency, T)
-        return expit(-self._log_death_odds(x, t_x, t))
-
     def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T) -> np.ndarray:
         """E[X(T, T+t) | x, t_x, T]: expected purchases in the next ``t`` time units."""
         x, t_x, tt = as_summary_arrays(frequency, recency, T)
-        horizon = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
-        if (horizon < 0).any():
-            raise ValueError(f"t must be non-negative; got {horizon[horizon < 0][0]!r}")
+        horizon = self._horizon(t, x.shape)
         p = self._check_fitted()
         r, alpha, a, b = p["r"], p["alpha"], p["a"], p["b"]
         c = a + b + x if self._modified else a + b + x - 1.0

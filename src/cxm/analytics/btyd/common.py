@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from scipy import optimize
+from scipy.special import expit
 
 from cxm.analytics.exceptions import ConvergenceWarning, NotFittedError
 
@@ -294,6 +295,28 @@ class MLEModel:
         # delta method from log-parameters to parameters
         var = np.diag(cov_log) * np.exp(logp) ** 2
         return np.sqrt(np.where(var > 0, var, np.nan))
+
+
+class PurchaseProcessModel(MLEModel):
+    """Shared predictions of the non-contractual models (BG/NBD, MBG/NBD, Pareto/NBD).
+
+    A subclass provides ``_log_death_odds(x, t_x, T)``: log P(dead) / P(alive) given the history.
+    """
+
+    def _log_death_odds(self, x, t_x, T) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def conditional_probability_alive(self, frequency, recency, T) -> np.ndarray:
+        """P(alive at T | x, t_x, T)."""
+        x, t_x, t = as_summary_arrays(frequency, recency, T)
+        return expit(-self._log_death_odds(x, t_x, t))
+
+    @staticmethod
+    def _horizon(t, shape) -> np.ndarray:
+        horizon = np.broadcast_to(np.asarray(t, dtype=float), shape)
+        if (horizon < 0).any():
+            raise ValueError(f"t must be non-negative; got {horizon[horizon < 0][0]!r}")
+        return horizon
 
 
 def params_from(value: dict[str, float], names: Sequence[str], model: str) -> dict[str, float]:

@@ -7,9 +7,9 @@ the unobserved lifetime is exponential with rate ``mu ~ Gamma(s, beta)``.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, gammaln, hyp2f1
+from scipy.special import gammaln, hyp2f1
 
-from cxm.analytics.btyd.common import MLEModel, as_summary_arrays, weighted_unique_rows
+from cxm.analytics.btyd.common import PurchaseProcessModel, as_summary_arrays, weighted_unique_rows
 
 __all__ = ["ParetoNBDModel"]
 
@@ -50,7 +50,7 @@ def _loglik_rows(params: np.ndarray, x, t_x, T) -> np.ndarray:
             + np.logaddexp(term1, term2))
 
 
-class ParetoNBDModel(MLEModel):
+class ParetoNBDModel(PurchaseProcessModel):
     """Pareto/NBD model fitted by maximum likelihood.
 
     Parameters
@@ -127,17 +127,10 @@ class ParetoNBDModel(MLEModel):
         return (np.log(s) - np.log(r + s + x) + (r + x) * np.log(alpha + T) + s * np.log(beta + T)
                 + _log_a0(r, alpha, s, beta, x, t_x, T))
 
-    def conditional_probability_alive(self, frequency, recency, T) -> np.ndarray:
-        """P(alive at T | x, t_x, T)."""
-        x, t_x, t = as_summary_arrays(frequency, recency, T)
-        return expit(-self._log_death_odds(x, t_x, t))
-
     def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T) -> np.ndarray:
         """E[X(T, T+t) | x, t_x, T] (eq. 41 of the note)."""
         x, t_x, tt = as_summary_arrays(frequency, recency, T)
-        horizon = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
-        if (horizon < 0).any():
-            raise ValueError(f"t must be non-negative; got {horizon[horizon < 0][0]!r}")
+        horizon = self._horizon(t, x.shape)
         p = self._check_fitted()
         r, alpha, s, beta = p["r"], p["alpha"], p["s"], p["beta"]
         log_ratio = np.log(beta + tt) - np.log(beta + tt + horizon)
