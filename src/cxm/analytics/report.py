@@ -6,24 +6,18 @@ wave both call :func:`csi_report` with a response frame.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import polars as pl
 
 from .csi import csi, group_breakdown, loyalty
 from .importance import estimate_importance
+from .jsonsafe import finite_or_none as _num
 from .portfolio import portfolio
 from .questionnaire import Element, Questionnaire
 from .scoring import score_items, score_responses
 
 
-def _num(v):
-    """JSON-safe float (NaN/inf -> null)."""
-    if v is None:
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
 
 
 def csi_report(frame: pl.DataFrame, q: Questionnaire, *, importance: str = "correlation", bootstrap: int = 1000,

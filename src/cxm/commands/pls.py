@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
-
-def _num(v: Any) -> float | None:
-    """JSON-safe float (NaN/inf -> null)."""
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, float):
-        return _num(obj)
-    return obj
+from cxm.analytics.jsonsafe import finite_or_none as _num
+from cxm.analytics.jsonsafe import json_clean as _clean
 
 
 def _read_frame(data: Path, columns: list[str]):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Optional
 
 import typer
+
+from cxm.analytics.jsonsafe import finite_or_none as _num  # stdlib only: keeps `cxm --help` fast
 
 text_app = typer.Typer(help="Text mining of comments and case texts (Korean and English).", no_args_is_help=True)
 
@@ -15,12 +16,6 @@ LANGS = ("auto", "ko", "en")
 FORMATS = ("json", "table")
 
 
-def _num(v) -> float | None:
-    """JSON-safe float (NaN/inf -> null)."""
-    if v is None:
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
 
 
 def _read(path: Path, columns: dict[str, Optional[str]]):
