@@ -24,3 +24,36 @@ def test_a_customer_fills_in_the_survey_on_a_phone(page, live_server, open_surve
     assert stored.comments == {"C": "배송이 너무 늦어요 <b>빨리</b>"}
     # No horizontal scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_an_answer_through_the_public_link_moves_the_csi_page(page, live_server, open_survey):
+    import numpy as np
+    from django.utils import timezone
+
+    world = open_survey.world
+    rng = np.random.default_rng(3)
+    codes = [i.code for i in open_survey.questionnaire.parsed().items]
+    Response.objects.bulk_create([
+        Response(wave=open_survey.wave, org_unit=world.x, submitted_at=timezone.now(),
+                 answers={c: int(v) for c, v in zip(codes, np.clip(np.rint(4 + mood + rng.normal(0, .5, len(codes))), 1, 5))})
+        for mood in rng.normal(0, .6, 40)
+    ])
+    admin = world.users.admin
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("사용자 이름").fill(admin.username)
+    page.get_by_label("비밀번호").fill(world.password)
+    page.get_by_label("비밀번호").press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/surveys/csi/?wave=W-NOW")
+    before = float(page.locator('[data-kpi="csi"] .kpi__value').inner_text())
+
+    page.goto(f"{live_server.url}/s/link-x-token/")
+    for code in codes:  # the unhappiest customer: the lowest box everywhere
+        page.locator(f'[data-item="{code}"] label').first.click()
+    page.get_by_test_id("survey-submit").click()
+    page.wait_for_url(f"{live_server.url}/s/link-x-token/thanks/")
+
+    page.goto(f"{live_server.url}/surveys/csi/?wave=W-NOW")
+    after = float(page.locator('[data-kpi="csi"] .kpi__value').inner_text())
+    assert after < before
+    assert page.locator('[data-testid="portfolio-chart"] .main-svg').first.is_visible()
