@@ -49,3 +49,25 @@ def test_an_open_earlier_claim_does_not_make_a_recurrence():
                            "opened_at": [datetime(2026, 1, 1), datetime(2026, 1, 5)],
                            "closed_at": [None, None]}, schema_overrides={"closed_at": pl.Datetime})
     assert recurrence(claims)["recurrent"].to_list() == [False, False]
+
+
+def test_love_to_hate_flags_loyal_high_value_customers_with_a_fresh_complaint_first():
+    from cxm.analytics.claims import love_to_hate
+
+    customers = pl.DataFrame({
+        "customer": [1, 2, 3, 4, 5],
+        "value": [900_000, 850_000, 50_000, 700_000, 990_000],
+        "since": [date(2023, 1, 1), date(2026, 10, 1), date(2020, 1, 1), date(2022, 5, 5), date(2021, 1, 1)],
+    })
+    complaints = pl.DataFrame({
+        "customer": [1, 2, 3, 5, 1],
+        "opened_at": [datetime(2026, 11, 20), datetime(2026, 11, 21), datetime(2026, 11, 22),
+                      datetime(2026, 6, 1), datetime(2026, 11, 22)],
+    })
+    out = love_to_hate(customers, complaints, as_of=datetime(2026, 11, 23), value_quantile=0.6)
+    # Threshold: the 0.6 quantile (lower) of the five values is 850,000 (hand count).
+    # 1: loyal, valuable, two fresh complaints -> flagged. 2: valuable but new. 3: loyal but low value.
+    # 5: valuable and loyal, but its complaint is old. 4: no complaint.
+    assert out["customer"].to_list() == [1, 2, 3]
+    assert out["flag"].to_list() == [True, False, False]
+    assert out.filter(pl.col("customer") == 1)["fresh_complaints"].item() == 2

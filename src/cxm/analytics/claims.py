@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-__all__ = ["ClaimRates", "claim_rates", "recurrence"]
+__all__ = ["ClaimRates", "claim_rates", "recurrence", "love_to_hate"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,40 @@ def recurrence(claims: pl.DataFrame, *, window_days: int = 90) -> pl.DataFrame:
     ).select("id").unique().with_columns(pl.lit(True).alias("recurrent"))
     return claims.select("id").join(hits, on="id", how="left", maintain_order="left").with_columns(
         pl.col("recurrent").fill_null(False))
+
+
+def love_to_hate(customers: pl.DataFrame, complaints: pl.DataFrame, *, as_of, value_quantile: float = 0.8,
+                 min_tenure_days: int = 365, fresh_days: int = 30) -> pl.DataFrame:
+    """Flag loyal, high-value customers with a fresh complaint (002 slide 11: love turned to hate).
+
+    Parameters
+    ----------
+    customers : polars.DataFrame
+        ``customer``, ``value`` (CLV or spend) and ``since`` (first purchase date).
+    complaints : polars.DataFrame
+        ``customer`` and ``opened_at`` (datetime) of complaints.
+    as_of : datetime
+        The moment "fresh" is measured from.
+    value_quantile : float
+        High value means at or above this quantile of ``value`` over all customers.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``customer``, ``value``, ``tenure_days``, ``fresh_complaints`` and ``flag`` for every
+        customer with a fresh complaint, flagged ones first, then by value (the queue order).
+    """
+    if not 0 <= value_quantile <= 1:
+        raise ValueError(f"value_quantile must be in [0, 1], got {value_quantile}")
+    threshold = customers["value"].quantile(value_quantile, interpolation="lower")
+    fresh = complaints.filter((pl.col("opened_at") <= as_of)
+                              & (pl.col("opened_at") > pl.lit(as_of) - pl.duration(days=fresh_days)))
+    counts = fresh.group_by("customer").agg(pl.len().alias("fresh_complaints"))
+    as_of_date = as_of.date() if hasattr(as_of, "date") else as_of
+    return (
+        counts.join(customers, on="customer", how="inner")
+        .with_columns((pl.lit(as_of_date) - pl.col("since").cast(pl.Date)).dt.total_days().alias("tenure_days"))
+        .with_columns(((pl.col("value") >= threshold) & (pl.col("tenure_days") >= min_tenure_days)).alias("flag"))
+        .select("customer", "value", "tenure_days", "fresh_complaints", "flag")
+        .sort(["flag", "value"], descending=[True, True])
+    )
