@@ -52,9 +52,14 @@ def response_submit(*, entry: Entry, answers: dict[str, int], comments: dict[str
         invitation.save(update_fields=["used_at"])
     wave = entry.link.wave
     customer = None if wave.anonymous or invitation is None else invitation.customer
-    return Response.objects.create(
+    response = Response.objects.create(
         wave=wave, org_unit=entry.link.org_unit, channel=channel, customer=customer,
         invitation=None if wave.anonymous else invitation,
         segment=(customer.segment if customer else ""), language=language, submitted_at=timezone.now(),
         answers=answers, comments=comments, competitor_name=competitor_name,
     )
+    # The closed loop: an unhappy answer opens a case for the branch, in the same transaction.
+    from cxm.voc.closed_loop import closed_loop_case
+
+    closed_loop_case(response)
+    return response

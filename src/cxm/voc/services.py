@@ -45,6 +45,13 @@ def sla_due(*, kind: str, severity: str, opened_at: datetime, calendar: Business
     return (calendar or business_calendar()).add_working_minutes(opened_at, policy.business_hours * 60)
 
 
+def next_case_number(opened_at: datetime) -> str:
+    """``V<year>-<6 digits>``: the next free number of the year the case was opened in."""
+    prefix = f"V{opened_at:%Y}-"
+    last = Case.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:06d}"
+
+
 def _check_worker(user) -> None:
     if not (getattr(user, "is_authenticated", False) and user.is_active and
             (user.role in WORKER_ROLES or user.is_superuser)):
@@ -71,10 +78,8 @@ def case_create(*, user, kind: str, channel: str, org_unit: OrgUnit, subject: st
     if not restrict(OrgUnit.objects.filter(pk=org_unit.pk), user).exists():
         raise AccessDenied(_("Org unit not found."))
     opened_at = opened_at or timezone.now()
-    prefix = f"V{opened_at:%Y}-"
     for _attempt in range(3):  # numbers run per year; a concurrent insert of the same number retries
-        last = Case.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-        number = f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:06d}"
+        number = next_case_number(opened_at)
         case = Case(number=number, kind=kind, channel=channel, org_unit=org_unit, subject=subject,
                     description=description, customer=customer, category=category, severity=severity,
                     opened_at=opened_at, due_at=sla_due(kind=kind, severity=severity, opened_at=opened_at))

@@ -1,0 +1,56 @@
+"""The closed loop (domain spec 3): an unhappy survey answer opens a case for the branch, once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cxm.analytics.scoring import item_scores
+
+from .models import Case, CaseEvent
+from .services import sla_due
+
+#: An overall satisfaction below this (on 0-100) opens a case; so does an NPS detractor (0-6).
+DEFAULT_THRESHOLD = 40.0
+DETRACTOR_MAX = 6
+
+
+def _threshold() -> float:
+    return float(getattr(settings, "CXM_CLOSED_LOOP_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def needs_follow_up(response) -> bool:
+    """True for an overall answer below the threshold or a recommend answer of 0-6 on 0-10."""
+    q = response.wave.questionnaire.parsed()
+    answers = response.answers
+    overall = answers.get(q.overall.code)
+    if overall is not None and float(item_scores(overall, *q.overall.scale)) < _threshold():
+        return True
+    rec = q.recommend
+    if rec is not None and rec.scale == (0.0, 10.0) and answers.get(rec.code) is not None:
+        return answers[rec.code] <= DETRACTOR_MAX
+    return False
+
+
+@transaction.atomic
+def closed_loop_case(response) -> Case | None:
+    """Open the follow-up case of an unhappy answer, once (a second call returns the same case)."""
+    if not needs_follow_up(response):
+        return None
+    existing = Case.objects.filter(survey_response=response).first()
+    if existing is not None:
+        return existing
+    from .services import next_case_number
+
+    comments = "\n".join(f"[{k}] {v}" for k, v in (response.comments or {}).items())
+    case = Case.objects.create(
+        number=next_case_number(response.submitted_at), kind=Case.Kind.COMPLAINT, channel=Case.Channel.SURVEY,
+        org_unit=response.org_unit, customer=response.customer, severity=Case.Severity.MEDIUM,
+        subject=_("Unhappy survey answer (%(wave)s)") % {"wave": response.wave}, description=comments,
+        opened_at=response.submitted_at, survey_response=response,
+        due_at=sla_due(kind=Case.Kind.COMPLAINT, severity=Case.Severity.MEDIUM, opened_at=response.submitted_at),
+    )
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, at=response.submitted_at, to_status=case.status,
+                             text=_("Opened by the closed loop from a survey answer."))
+    return case
