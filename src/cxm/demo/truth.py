@@ -193,3 +193,11 @@ SURVEY_ITEM_SD = 0.45
 SURVEY_MISSING_SHARE = 0.03  # item answers left blank at random
 SURVEY_STORE_SKIPS_DELIVERY = 0.4  # store respondents who leave the delivery block blank
 SURVEY_COMPETITOR_SHARE = 0.6  # respondents who also rate a competitor
+
+# --- Cases (cxm.voc.demo_steps) --------------------------------------------------------------
+# About six complaints per branch and month, by category (product, service, late delivery,
+# damaged delivery, after-sales, price, image), with Korean texts (some English).
+# Planted (i): delivery complaints are ``VOC_SLOW_REGION_DELIVERY_FACTOR`` times as frequent
+# in the slow-delivery region (a), and take longer to resolve there; complaints of the last
+# ten days are still in progress (some past their SLA), so the inbox has work in it.
+VOC_SLOW_REGION_DELIVERY_FACTOR = 3.0
