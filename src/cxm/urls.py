@@ -9,5 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("s/", include("cxm.surveys.urls")),  # public survey links: no account
     path("surveys/", include("cxm.surveys.urls_results")),
+    path("cases/", include("cxm.voc.urls")),
+    path("voc/", include("cxm.voc.urls_public")),  # public case form: no account
     path("", include("cxm.web.urls")),
 ]

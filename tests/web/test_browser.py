@@ -12,12 +12,12 @@ SCREENSHOT = "/tmp/cxm-dashboard.png"
 
 # What each role of the fixture shop sees (see conftest): nav, unit picker, customer names.
 EXPECTED = {
-    "admin": (["dashboard", "customers", "transactions", "csi", "import", "admin"], ["HQ", "R1", "B01", "B02"],
+    "admin": (["dashboard", "customers", "transactions", "csi", "cases", "import", "admin"], ["HQ", "R1", "B01", "B02"],
               ["김민지", "이서준", "박지훈"]),
-    "cs_manager": (["dashboard", "customers", "transactions", "csi", "import"], ["R1", "B01", "B02"], ["김민지", "이서준", "박지훈"]),
-    "analyst": (["dashboard", "customers", "transactions", "csi"], ["HQ", "R1", "B01", "B02"], ["김*지", "이*준", "박*훈"]),
-    "agent": (["dashboard", "customers", "transactions", "csi"], ["B01"], ["김민지", "이서준"]),
-    "branch_manager": (["dashboard", "customers", "transactions", "csi"], ["B01"], ["김민지", "이서준"]),
+    "cs_manager": (["dashboard", "customers", "transactions", "csi", "cases", "import"], ["R1", "B01", "B02"], ["김민지", "이서준", "박지훈"]),
+    "analyst": (["dashboard", "customers", "transactions", "csi", "cases"], ["HQ", "R1", "B01", "B02"], ["김*지", "이*준", "박*훈"]),
+    "agent": (["dashboard", "customers", "transactions", "csi", "cases"], ["B01"], ["김민지", "이서준"]),
+    "branch_manager": (["dashboard", "customers", "transactions", "csi", "cases"], ["B01"], ["김민지", "이서준"]),
 }
 ROLE_LABELS_EN = {"admin": "Administrator", "cs_manager": "CS manager", "analyst": "Analyst", "agent": "Agent",
                   "branch_manager": "Branch manager"}

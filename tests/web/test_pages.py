@@ -140,7 +140,7 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(client_for, shop):
 def test_every_role_sees_the_sections_that_exist(client_for, shop, role):
     html = html_of(client_for(getattr(shop.users, role)).get(reverse("web:dashboard")))
     nav = re.findall(r'data-nav="([^"]+)"', html)
-    expected = (["dashboard", "customers", "transactions", "csi"] + (["import"] if role in ("admin", "cs_manager") else [])
+    expected = (["dashboard", "customers", "transactions", "csi", "cases"] + (["import"] if role in ("admin", "cs_manager") else [])
                 + (["admin"] if role == "admin" else []))
     assert nav == expected
 

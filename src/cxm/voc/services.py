@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -52,6 +53,24 @@ def next_case_number(opened_at: datetime) -> str:
     return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:06d}"
 
 
+def save_numbered(build: Callable[[str], Case], *, opened_at: datetime, actor=None) -> Case:
+    """Validate and save the case ``build(number)`` makes, under the next free number.
+
+    Two cases opened at once may draw the same number; the unique constraint refuses the
+    second and it draws again (inside a savepoint, so the outer transaction goes on).
+    """
+    for _attempt in range(3):
+        case = build(next_case_number(opened_at))
+        case.full_clean(validate_unique=False)  # the number's uniqueness is the database's to enforce
+        try:
+            with transaction.atomic(), acting_as(actor):
+                case.save()
+            return case
+        except IntegrityError:
+            continue
+    raise ApplicationError(_("Could not number the case; please try again."))
+
+
 def _check_worker(user) -> None:
     if not (getattr(user, "is_authenticated", False) and user.is_active and
             (user.role in WORKER_ROLES or user.is_superuser)):
@@ -78,20 +97,13 @@ def case_create(*, user, kind: str, channel: str, org_unit: OrgUnit, subject: st
     if not restrict(OrgUnit.objects.filter(pk=org_unit.pk), user).exists():
         raise AccessDenied(_("Org unit not found."))
     opened_at = opened_at or timezone.now()
-    for _attempt in range(3):  # numbers run per year; a concurrent insert of the same number retries
-        number = next_case_number(opened_at)
-        case = Case(number=number, kind=kind, channel=channel, org_unit=org_unit, subject=subject,
-                    description=description, customer=customer, category=category, severity=severity,
-                    opened_at=opened_at, due_at=sla_due(kind=kind, severity=severity, opened_at=opened_at))
-        case.full_clean(validate_unique=False)  # the number's uniqueness is the database's to enforce
-        try:
-            with transaction.atomic(), acting_as(user):
-                case.save()
-            break
-        except IntegrityError:
-            continue
-    else:
-        raise ApplicationError(_("Could not number the case; please try again."))
+    case = save_numbered(
+        lambda number: Case(number=number, kind=kind, channel=channel, org_unit=org_unit, subject=subject,
+                            description=description, customer=customer, category=category, severity=severity,
+                            opened_at=opened_at,
+                            due_at=sla_due(kind=kind, severity=severity, opened_at=opened_at)),
+        opened_at=opened_at, actor=user,
+    )
     _event(case, CaseEvent.Kind.CREATED, user, to_status=case.status)
     return case
 

@@ -28,6 +28,7 @@ _SECTIONS = (
     ("customers", _("Customers"), "web:customer_list", "customers"),
     ("transactions", _("Transactions"), "web:transaction_list", "transactions"),
     ("csi", _("Satisfaction (CSI)"), "survey_results:csi", "csi"),
+    ("cases", _("Cases"), "voc:inbox", "cases"),
 )
 
 
@@ -37,7 +38,8 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         return []
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match is not None else ""
-    current = {"web:customer_detail": "web:customer_list"}.get(current, current)
+    current = {"web:customer_detail": "web:customer_list",
+               "voc:detail": "voc:inbox", "voc:create": "voc:inbox"}.get(current, current)
     items = [
         NavItem(key, label, reverse(url), icon, active=url == current)
         for key, label, url, icon in _SECTIONS

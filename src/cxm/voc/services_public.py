@@ -1,0 +1,55 @@
+"""Cases filed by customers without an account (the public web form)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cxm.core.exceptions import ApplicationError
+from cxm.org.models import OrgUnit
+
+from .models import Case, CaseEvent
+from .services import save_numbered, sla_due
+
+#: Kinds a customer may file through the public form.
+PUBLIC_KINDS = (Case.Kind.COMPLAINT, Case.Kind.INQUIRY, Case.Kind.SUGGESTION, Case.Kind.PRAISE)
+
+
+def public_branches() -> QuerySet[OrgUnit]:
+    """The branches a customer can choose on the public form."""
+    return OrgUnit.objects.filter(kind="branch").order_by("code")
+
+
+@transaction.atomic
+def case_create_public(*, branch: OrgUnit, kind: str, subject: str, description: str = "",
+                       name: str = "", contact: str = "") -> Case:
+    """Open a case filed on the public web form (channel "web", no customer, no acting user).
+
+    The optional name and contact are kept at the top of the description so the agent can
+    reply; they are never linked to a customer record automatically (anyone can type a name).
+    """
+    if branch.kind != "branch":
+        raise ApplicationError(_("Choose a branch."))
+    if kind not in PUBLIC_KINDS:
+        raise ApplicationError(_("Choose the type of your request."))
+    if not subject.strip():
+        raise ApplicationError(_("Write a subject."))
+    header = []
+    if name.strip():
+        header.append(_("Name: %(name)s") % {"name": name.strip()})
+    if contact.strip():
+        header.append(_("Contact: %(contact)s") % {"contact": contact.strip()})
+    text = "\n".join(header + ([""] if header else []) + [description.strip()]).strip()
+    opened_at = timezone.now()
+    case = save_numbered(
+        lambda number: Case(number=number, kind=kind, channel=Case.Channel.WEB, org_unit=branch,
+                            subject=subject.strip(), description=text, severity=Case.Severity.MEDIUM,
+                            opened_at=opened_at,
+                            due_at=sla_due(kind=kind, severity=Case.Severity.MEDIUM, opened_at=opened_at)),
+        opened_at=opened_at,
+    )
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, actor=None, at=opened_at,
+                             to_status=case.status)
+    return case

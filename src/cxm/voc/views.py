@@ -1,0 +1,190 @@
+"""Case pages: the agent's inbox, a case, quick creation, and the public form (no account)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cxm.core.exceptions import AccessDenied, ApplicationError
+from cxm.customers import selectors as customer_selectors
+from cxm.org.access import restrict
+from cxm.org.models import OrgUnit
+
+from . import selectors, services
+from .forms import AssignForm, CaseCreateForm, NoteForm, PublicCaseForm, TransitionForm
+from .models import Case
+from .services_public import case_create_public, public_branches
+
+#: Public submissions allowed per client address per hour (as the survey form).
+RATE_LIMIT = 10
+RATE_WINDOW = 3600
+
+
+def _can_work(user) -> bool:
+    """Whether to offer the work forms (the services check again; analysts only read cases)."""
+    return user.role in services.WORKER_ROLES or user.is_superuser
+
+
+# --- agent pages -------------------------------------------------------------------------------
+
+
+@login_required
+def case_inbox(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("view") if request.GET.get("view") in ("mine", "queue") else "mine"
+    status = request.GET.get("status", "")
+    if status not in Case.Status.values:
+        status = ""
+    rows = selectors.case_inbox(user=request.user, view=view, status=status)
+    return render(request, "voc/inbox.html", {
+        "rows": rows, "view": view, "status": status, "statuses": Case.Status.choices,
+        "can_create": _can_work(request.user),
+    })
+
+
+def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
+    events = list(case.events.select_related("actor"))
+    labels = dict(Case.Status.choices)
+    for event in events:
+        event.from_label = labels.get(event.from_status, "")
+        event.to_label = labels.get(event.to_status, "")
+    allowed = sorted(services.TRANSITIONS[case.status], key=Case.Status.values.index)
+    transition = forms.get("transition") or TransitionForm(initial={"version": case.version})
+    transition.fields["to"].choices = [(s, labels[s]) for s in allowed]
+    assign = forms.get("assign") or AssignForm(initial={"version": case.version, "owner": case.owner_id},
+                                               assignees=selectors.case_assignees(user=request.user, case=case))
+    return {
+        "case": case, "events": events,
+        "sla": selectors.sla_state(case, now=timezone.now(), calendar=services.business_calendar()),
+        "can_work": _can_work(request.user),
+        "transition_form": transition, "assign_form": assign, "note_form": forms.get("note") or NoteForm(),
+        "error": forms.get("error"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get(user=request.user, number=number)
+    if case is None:
+        raise Http404
+    if request.method == "GET":
+        return render(request, "voc/detail.html", _detail_context(request, case))
+    action = request.POST.get("action")
+    forms: dict = {}
+    try:
+        if action == "transition":
+            form = forms["transition"] = TransitionForm(request.POST)
+            form.fields["to"].choices = Case.Status.choices
+            if form.is_valid():
+                d = form.cleaned_data
+                services.case_transition(user=request.user, case_id=case.pk, version=d["version"], to=d["to"],
+                                         resolution=d["resolution"], root_cause=d["root_cause"],
+                                         verdict=d["verdict"], note=d["note"])
+                return HttpResponseRedirect(reverse("voc:detail", args=[case.number]))
+        elif action == "assign":
+            form = forms["assign"] = AssignForm(request.POST,
+                                                assignees=selectors.case_assignees(user=request.user, case=case))
+            if form.is_valid():
+                services.case_assign(user=request.user, case_id=case.pk, version=form.cleaned_data["version"],
+                                     owner=form.cleaned_data["owner"])
+                return HttpResponseRedirect(reverse("voc:detail", args=[case.number]))
+        elif action == "note":
+            form = forms["note"] = NoteForm(request.POST)
+            if form.is_valid():
+                services.case_note(user=request.user, case_id=case.pk, text=form.cleaned_data["text"])
+                return HttpResponseRedirect(reverse("voc:detail", args=[case.number]))
+        else:
+            forms["error"] = _("Unknown action.")
+    except services.StaleCase:
+        forms = {"error": _("This case was changed by someone else meanwhile. Reload it and try again.")}
+        status = 409
+    except AccessDenied as exc:
+        forms = {"error": exc.message}
+        status = 403
+    except ApplicationError as exc:
+        forms["error"] = exc.message
+        status = 400
+    else:
+        status = 400
+    case.refresh_from_db()  # forms built afresh carry the current version
+    return render(request, "voc/detail.html", _detail_context(request, case, **forms), status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    customer = None
+    customer_no = request.GET.get("customer") or request.POST.get("customer") or ""
+    if customer_no:
+        customer = customer_selectors.customer_get(user=user, customer_no=customer_no)
+        if customer is None:
+            raise Http404
+    units = restrict(OrgUnit.objects.order_by("path"), user)
+    initial = {"org_unit": customer.home_unit_id} if customer is not None else {}
+    form = CaseCreateForm(request.POST or None, units=units, initial=initial)
+    error, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                case = services.case_create(user=user, kind=d["kind"], channel=d["channel"], org_unit=d["org_unit"],
+                                            subject=d["subject"], description=d["description"], customer=customer,
+                                            category=d["category"], severity=d["severity"])
+            except ApplicationError as exc:  # AccessDenied included
+                error = exc.message
+                status = 403 if isinstance(exc, AccessDenied) else 400
+            else:
+                return HttpResponseRedirect(reverse("voc:detail", args=[case.number]))
+    return render(request, "voc/create.html", {"form": form, "customer": customer, "error": error}, status=status)
+
+
+# --- public form (no account) ------------------------------------------------------------------
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = f"case-submissions:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW)
+        count = 1
+    return count > RATE_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+def case_public(request: HttpRequest) -> HttpResponse:
+    form = PublicCaseForm(request.POST or None, branches=public_branches())
+    error, status = None, 200
+    if request.method == "POST":
+        if _rate_limited(request):
+            error, status = _("Too many requests from your network in the last hour. Please try again later."), 429
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                case = case_create_public(branch=d["branch"], kind=d["kind"], subject=d["subject"],
+                                          description=d["description"], name=d["name"], contact=d["contact"])
+            except ApplicationError as exc:
+                error, status = exc.message, 400
+            else:
+                # The number travels in the session, not the URL: a guessed URL shows nothing.
+                request.session["public_case_number"] = case.number
+                return HttpResponseRedirect(reverse("voc_public:thanks"))
+        else:
+            status = 400
+    return render(request, "voc/public_form.html", {"form": form, "error": error}, status=status)
+
+
+def case_public_thanks(request: HttpRequest) -> HttpResponse:
+    number = request.session.get("public_case_number")
+    if not number:
+        return HttpResponseRedirect(reverse("voc_public:new"))
+    return render(request, "voc/public_thanks.html", {"number": number})
