@@ -14,6 +14,17 @@ from .reports import wave_result, wave_trend
 from .selectors import wave_list
 
 
+def method_labels() -> dict[str, str]:
+    """Translated names of the importance methods (built per request, in its language)."""
+    from django.utils.translation import gettext as _
+
+    return {"correlation": _("Importance: correlation with overall"),
+            "regression": _("Importance: standardised regression"),
+            "relative": _("Importance: relative weights"),
+            "shapley": _("Importance: Shapley values"),
+            "fixed": _("Importance: fixed weights")}
+
+
 def _label(labels: dict[str, str], language: str, fallback: str) -> str:
     return labels.get(language) or labels.get("ko") or fallback
 
@@ -41,6 +52,7 @@ def csi_results(request: HttpRequest) -> HttpResponse:
                 elements=rows, importance_mean=result.report["portfolio"]["importance_mean"],
                 satisfaction_mean=result.report["portfolio"]["satisfaction_mean"])
             context["quadrant_labels"] = charts.quadrant_labels()
+            context["method_label"] = method_labels()[result.report["method"]]
         trend = [{"label": str(r.wave), "csi": r.report["csi"], "low": r.report["csi_ci"][0],
                   "high": r.report["csi_ci"][1]} for r in wave_trend(user=user, unit_code=scope.unit_code)
                  if r.report is not None]
