@@ -21,6 +21,8 @@ from typing import Any
 
 import polars as pl
 
+from .dates import as_date
+
 __all__ = ["connect", "rfm_inputs", "cohort_counts", "btyd_summary_inputs", "margin_matrix"]
 
 _UNITS = {"D": 1, "W": 7}
@@ -31,17 +33,6 @@ def connect() -> Any:
     import ibis
 
     return ibis.duckdb.connect()
-
-
-def _to_date(value: _dt.date | str, name: str) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD); got {value!r}") from None
 
 
 def _table(data: Any, columns: tuple[str, ...]):
@@ -91,7 +82,7 @@ def rfm_inputs(transactions: Any, *, customer: str, date: str, amount: str, as_o
     """
     import ibis
 
-    end = _to_date(as_of, "as_of")
+    end = as_date(as_of, "as_of")
     t = _table(transactions, (customer, date, amount))
     t = t.select(c=t[customer], d=_day(t, date), a=t[amount].cast("float64"))
     t = t.filter(t.d <= ibis.date(end))
@@ -134,7 +125,7 @@ def btyd_summary_inputs(transactions: Any, *, customer: str, date: str, calibrat
     if freq not in _UNITS:
         raise ValueError(f"freq must be 'D' or 'W'; got {freq!r}")
     unit = float(_UNITS[freq])
-    end = _to_date(calibration_end, "calibration_end")
+    end = as_date(calibration_end, "calibration_end")
     if freq == "W":  # Monday of the week, as polars' truncate("1w") / DuckDB's date_trunc('week')
         end = end - _dt.timedelta(days=end.weekday())
     end_days = (end - _dt.date(1970, 1, 1)).days

@@ -39,6 +39,8 @@ import datetime as _dt
 import numpy as np
 import polars as pl
 
+from .dates import as_date
+
 __all__ = ["SEGMENTS", "SEGMENT_GRID", "rfm_values", "rfm_scores", "rfm_table", "segment_of",
            "segment_migration", "quintile_score"]
 
@@ -55,17 +57,6 @@ SEGMENT_GRID: tuple[tuple[str, ...], ...] = (
 )
 
 NO_SEGMENT = "(none)"
-
-
-def _to_date(value: _dt.date | str, name: str) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD); got {value!r}") from None
 
 
 def _day_expr(schema: pl.Schema, date: str) -> pl.Expr:
@@ -111,7 +102,7 @@ def rfm_values(transactions: pl.DataFrame | pl.LazyFrame, *, customer: str, date
         before ``as_of`` are absent.
     """
     lf = _lazy(transactions, (customer, date, amount))
-    end = _to_date(as_of, "as_of")
+    end = as_date(as_of, "as_of")
     day = _day_expr(lf.collect_schema(), date)
     return (
         lf.select(pl.col(customer), day.alias("_d"), pl.col(amount).cast(pl.Float64).alias("_a"))
@@ -213,7 +204,7 @@ def segment_migration(transactions: pl.DataFrame | pl.LazyFrame, *, customer: st
         column per segment at ``end`` (:data:`SEGMENTS` order). Every customer present at
         ``end`` is counted once.
     """
-    d0, d1 = _to_date(start, "start"), _to_date(end, "end")
+    d0, d1 = as_date(start, "start"), as_date(end, "end")
     if not d0 < d1:
         raise ValueError(f"start must be before end; got start={d0}, end={d1}")
     lf = _lazy(transactions, (customer, date, amount))
