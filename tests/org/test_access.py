@@ -72,3 +72,12 @@ def test_only_admin_and_cs_manager_may_import(org_world):
     u = org_world.users
     assert [can_import(x) for x in (u.admin, u.cs_manager, u.analyst, u.agent, u.branch_manager)] == [
         True, True, False, False, False]
+
+
+def test_users_who_see_a_unit_is_the_inverse_of_visible_units(org_world):
+    from cxm.org.access import users_who_see
+    from cxm.org.models import User
+
+    for unit in (org_world.x, org_world.y, org_world.x_team, org_world.r1):
+        expected = sorted(u.username for u in User.objects.all() if visible_units(u).filter(pk=unit.pk).exists())
+        assert sorted(users_who_see(unit).values_list("username", flat=True)) == expected

@@ -68,6 +68,16 @@ def restrict(queryset: QuerySet[M], user) -> QuerySet[M]:
     return queryset.filter(**{f"{field}__in": visible_units(user).values("id")})
 
 
+def users_who_see(unit: OrgUnit) -> QuerySet[User]:
+    """Active users whose scope includes ``unit``: the all-units roles, and everyone assigned
+    to the unit or one of its ancestors (the inverse of :func:`visible_units`, in one query)."""
+    parts = unit.path.split("/")[:-1]
+    ancestors = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    return (User.objects.filter(is_active=True)
+            .filter(Q(role__in=ALL_UNITS_ROLES) | Q(is_superuser=True) | Q(org_units__path__in=ancestors))
+            .exclude(role="").distinct())
+
+
 def within_unit(queryset: QuerySet[M], unit: OrgUnit | None) -> QuerySet[M]:
     """Narrow an already restricted ``queryset`` to the subtree of ``unit`` (the unit picker)."""
     if unit is None:

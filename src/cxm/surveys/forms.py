@@ -10,14 +10,15 @@ from cxm.analytics.questionnaire import Item, Questionnaire
 COMMENT_MAX = 2000
 
 
-def _label(labels: dict[str, str], language: str, fallback: str) -> str:
+def label_text(labels: dict[str, str], language: str, fallback: str) -> str:
+    """A questionnaire label in ``language``, else Korean, else English, else ``fallback`` (the code)."""
     return labels.get(language) or labels.get("ko") or labels.get("en") or fallback
 
 
 def _rating(item: Item, language: str) -> forms.TypedChoiceField:
     lo, hi = int(item.scale[0]), int(item.scale[1])
     return forms.TypedChoiceField(
-        label=_label(item.label, language, item.code),
+        label=label_text(item.label, language, item.code),
         choices=[(v, str(v)) for v in range(lo, hi + 1)],
         coerce=int, empty_value=None, required=False,  # a skipped question is a missing answer
         widget=forms.RadioSelect(attrs={"class": "rating"}),
@@ -41,7 +42,7 @@ class SurveyResponseForm(forms.Form):
                 label=_("Anything to add about this?"), required=False, max_length=COMMENT_MAX,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            self.groups.append({"title": _label(element.label, language, element.code), "fields": codes,
+            self.groups.append({"title": label_text(element.label, language, element.code), "fields": codes,
                                 "comment": comment})
         closing = [questionnaire.overall] + [i for i in (questionnaire.retention, questionnaire.recommend) if i]
         for item in closing:

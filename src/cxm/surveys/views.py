@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from cxm.core.exceptions import ApplicationError
+from cxm.core.ratelimit import client_address, rate_limited
 
 from .forms import SurveyResponseForm
 from .services_public import response_submit, survey_entry, survey_is_open
@@ -18,21 +18,6 @@ from .services_public import response_submit, survey_entry, survey_is_open
 #: network may answer several times; a script may not flood a branch's results).
 RATE_LIMIT = 20
 RATE_WINDOW = 3600
-
-
-def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request: HttpRequest, token: str) -> bool:
-    key = f"survey-submissions:{_client(request)}:{token}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > RATE_LIMIT
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,7 +33,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     form = SurveyResponseForm(request.POST or None, questionnaire=questionnaire, language=language)
     status = 200
     if request.method == "POST" and not context["closed"] and not context["used"]:
-        if _rate_limited(request, token):
+        if rate_limited(f"survey-submissions:{client_address(request)}:{token}", limit=RATE_LIMIT, window=RATE_WINDOW):
             context["error"] = _too_many()
             status = 429
         elif form.is_valid():

@@ -10,6 +10,7 @@ from cxm.analytics.questionnaire import Questionnaire
 from cxm.web.scope import current_scope
 
 from . import charts
+from .forms import label_text
 from .reports import wave_result, wave_trend
 from .selectors import wave_list
 
@@ -23,10 +24,6 @@ def method_labels() -> dict[str, str]:
             "relative": _("Importance: relative weights"),
             "shapley": _("Importance: Shapley values"),
             "fixed": _("Importance: fixed weights")}
-
-
-def _label(labels: dict[str, str], language: str, fallback: str) -> str:
-    return labels.get(language) or labels.get("ko") or fallback
 
 
 @login_required
@@ -44,7 +41,7 @@ def csi_results(request: HttpRequest) -> HttpResponse:
         context["result"] = result
         if result.report is not None:
             q: Questionnaire = wave.questionnaire.parsed()
-            names = {e.code: _label(e.label, language, e.code) for e in q.elements}
+            names = {e.code: label_text(e.label, language, e.code) for e in q.elements}
             rows = [{"code": code, "label": names.get(code, code), **values}
                     for code, values in result.report["elements"].items()]
             context["elements"] = rows

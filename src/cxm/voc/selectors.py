@@ -9,7 +9,7 @@ from django.db.models import Case as DbCase, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from cxm.customers.selectors import customer_present
-from cxm.org.access import can_view_personal_data, restrict, visible_units
+from cxm.org.access import can_view_personal_data, restrict, users_who_see, visible_units
 from cxm.org.models import User
 
 from .calendar import BusinessCalendar
@@ -76,9 +76,7 @@ def case_assignees(*, user, case: Case) -> QuerySet[User]:
     """Active users who work cases and can see the case's unit (candidates for owner)."""
     from .services import WORKER_ROLES
 
-    candidates = User.objects.filter(is_active=True, role__in=WORKER_ROLES).order_by("username")
-    visible = [u.pk for u in candidates if visible_units(u).filter(pk=case.org_unit_id).exists()]
     # The candidates must also be visible to the user choosing them (no listing of unknown staff).
     if not visible_units(user).filter(pk=case.org_unit_id).exists():
         return User.objects.none()
-    return User.objects.filter(pk__in=visible).order_by("username")
+    return users_who_see(case.org_unit).filter(role__in=WORKER_ROLES).order_by("username")

@@ -71,9 +71,14 @@ def save_numbered(build: Callable[[str], Case], *, opened_at: datetime, actor=No
     raise ApplicationError(_("Could not number the case; please try again."))
 
 
+def can_work_cases(user) -> bool:
+    """Whether ``user``'s role works cases (analysts only read them)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and
+                (user.role in WORKER_ROLES or user.is_superuser))
+
+
 def _check_worker(user) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_active and
-            (user.role in WORKER_ROLES or user.is_superuser)):
+    if not can_work_cases(user):
         raise AccessDenied(_("Your role may not change cases."))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cxm.core.exceptions import AccessDenied, ApplicationError
+from cxm.core.ratelimit import client_address, rate_limited
 from cxm.customers import selectors as customer_selectors
 from cxm.org.access import restrict
 from cxm.org.models import OrgUnit
@@ -26,11 +26,6 @@ RATE_LIMIT = 10
 RATE_WINDOW = 3600
 
 
-def _can_work(user) -> bool:
-    """Whether to offer the work forms (the services check again; analysts only read cases)."""
-    return user.role in services.WORKER_ROLES or user.is_superuser
-
-
 # --- agent pages -------------------------------------------------------------------------------
 
 
@@ -43,7 +38,7 @@ def case_inbox(request: HttpRequest) -> HttpResponse:
     rows = selectors.case_inbox(user=request.user, view=view, status=status)
     return render(request, "voc/inbox.html", {
         "rows": rows, "view": view, "status": status, "statuses": Case.Status.choices,
-        "can_create": _can_work(request.user),
+        "can_create": services.can_work_cases(request.user),
     })
 
 
@@ -61,7 +56,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
     return {
         "case": case, "events": events,
         "sla": selectors.sla_state(case, now=timezone.now(), calendar=services.business_calendar()),
-        "can_work": _can_work(request.user),
+        "can_work": services.can_work_cases(request.user),
         "transition_form": transition, "assign_form": assign, "note_form": forms.get("note") or NoteForm(),
         "error": forms.get("error"),
     }
@@ -149,23 +144,12 @@ def case_create(request: HttpRequest) -> HttpResponse:
 # --- public form (no account) ------------------------------------------------------------------
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    key = f"case-submissions:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > RATE_LIMIT
-
-
 @require_http_methods(["GET", "POST"])
 def case_public(request: HttpRequest) -> HttpResponse:
     form = PublicCaseForm(request.POST or None, branches=public_branches())
     error, status = None, 200
     if request.method == "POST":
-        if _rate_limited(request):
+        if rate_limited(f"case-submissions:{client_address(request)}", limit=RATE_LIMIT, window=RATE_WINDOW):
             error, status = _("Too many requests from your network in the last hour. Please try again later."), 429
         elif form.is_valid():
             d = form.cleaned_data
