@@ -102,6 +102,9 @@ class Case(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # First-contact resolution: settled during the contact that opened it (no hand-over,
+    # no call-back). Set by the agent when resolving; feeds the FCR rate.
+    first_contact_resolution = models.BooleanField(_("resolved at first contact"), default=False)
     # The closed loop: the survey answer that opened this case (one case per answer at most).
     survey_response = models.OneToOneField("surveys.Response", verbose_name=_("survey answer"), null=True,
                                            blank=True, on_delete=models.SET_NULL, related_name="case")
