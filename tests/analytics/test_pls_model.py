@@ -101,6 +101,23 @@ def test_pls_result_before_fit_raises_not_fitted():
         PLSPathModel(_spec()).result()
 
 
+def test_pls_diagnostics_before_fit_are_missing_attributes():
+    assert not hasattr(PLSPathModel(_spec()), "alpha_")
+
+
+def test_pls_refit_recomputes_the_diagnostics():
+    # the reliability/validity attributes are derived on first access: a refit on other
+    # data must not keep the first fit's values
+    m = PLSPathModel(_spec()).fit(_data(seed=0))
+    first = (m.alpha_.copy(), m.htmt_.copy(), m.gof_)
+    m.fit(_data(seed=1))
+    fresh = PLSPathModel(_spec()).fit(_data(seed=1))
+    np.testing.assert_array_equal(m.alpha_, fresh.alpha_)
+    np.testing.assert_array_equal(m.htmt_, fresh.htmt_)
+    assert m.gof_ == fresh.gof_ and m.gof_ != first[2]
+    assert not np.array_equal(m.alpha_, first[0])
+
+
 def test_pls_sign_orientation_follows_the_indicators():
     # all indicators negated: the weights must stay positive (the construct flips with them)
     data = _data()

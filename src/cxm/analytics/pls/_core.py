@@ -31,14 +31,18 @@ class Structure:
     # padded predecessor sets of the endogenous constructs, so that all their
     # regressions are solved in one batched np.linalg.solve call
     endo: np.ndarray  # (ne,) endogenous constructs
-    pad: np.ndarray  # (ne, m) predecessor positions, padded with 0
-    valid: np.ndarray  # (ne, m) True where pad is a real predecessor
+    valid: np.ndarray  # (ne, m) True where a padded slot is a real predecessor
     flat_src: np.ndarray  # sources of valid entries, row-major over (ne, m)
     flat_tgt: np.ndarray  # their targets
     sym: np.ndarray  # A + A'
     adj_t: np.ndarray  # A'
-    both: np.ndarray  # (ne, m, m) valid x valid
-    eye: np.ndarray  # (1, m, m) identity, fills the padded part of the systems
+    # The systems are gathered from an augmented matrix: C in the top-left k x k, the
+    # identity in the bottom-right m x m; padded slot q points at row k + q, so the
+    # padded part of every system is the identity and of every right-hand side zero.
+    aug: np.ndarray  # (k + m, k + m) template
+    take_lhs: np.ndarray  # (ne * m * m,) flat positions in the augmented matrix
+    take_rhs: np.ndarray  # (ne * m,)
+    take_valid: np.ndarray  # positions of the real coefficients in the (ne * m) solution
 
     @classmethod
     def build(cls, block: np.ndarray, adjacency: np.ndarray, modes: list[str]) -> Structure:
@@ -52,6 +56,10 @@ class Structure:
         for row, j in enumerate(endo):
             pad[row, : preds[j].size] = preds[j]
             valid[row, : preds[j].size] = True
+        size = k + width
+        aug = np.zeros((size, size))
+        aug[k:, k:] = np.eye(width)
+        slot = np.where(valid, pad, k + np.arange(width)[None, :])
         return cls(
             mask=mask,
             block=block,
@@ -60,27 +68,34 @@ class Structure:
             blocks=tuple(np.flatnonzero(block == j) for j in range(k)),
             predecessors=tuple(preds),
             endo=endo,
-            pad=pad,
             valid=valid,
             flat_src=pad[valid],
             flat_tgt=np.repeat(endo, valid.sum(axis=1)),
             sym=adjacency + adjacency.T,
             adj_t=adjacency.T.copy(),
-            both=valid[:, :, None] & valid[:, None, :],
-            eye=np.eye(width, dtype=bool)[None],
+            aug=aug,
+            take_lhs=(slot[:, :, None] * size + slot[:, None, :]).ravel(),
+            take_rhs=(slot * size + endo[:, None]).ravel(),
+            take_valid=np.flatnonzero(valid.ravel()),
         )
 
     def regressions(self, c: np.ndarray) -> np.ndarray:
         """OLS coefficients of every endogenous construct on its predecessors.
 
         ``c`` is a (k, k) correlation matrix or a (B, k, k) stack; returns (..., nvalid)
-        coefficients in the order of ``flat_src``/``flat_tgt``. Padded rows/columns are
-        set to the identity so that all regressions go through a single solve call.
+        coefficients in the order of ``flat_src``/``flat_tgt``. All regressions go
+        through a single solve call (see ``aug``).
         """
-        pad, valid = self.pad, self.valid
-        cpp = np.where(self.both, c[..., pad[:, :, None], pad[:, None, :]], self.eye)
-        rhs = np.where(valid, c[..., pad, self.endo[:, None]], 0.0)
-        return _solve(cpp, rhs)[..., valid]
+        k = c.shape[-1]
+        ne, m = self.valid.shape
+        batch = c.shape[:-2]
+        ca = np.empty(batch + self.aug.shape)
+        ca[...] = self.aug
+        ca[..., :k, :k] = c
+        flat = ca.reshape(batch + (-1,))
+        lhs = flat.take(self.take_lhs, axis=-1).reshape(batch + (ne, m, m))
+        rhs = flat.take(self.take_rhs, axis=-1).reshape(batch + (ne, m))
+        return _solve(lhs, rhs).reshape(batch + (-1,)).take(self.take_valid, axis=-1)
 
 
 def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -189,13 +204,49 @@ def _orient(w: np.ndarray, rw: np.ndarray, s: Structure) -> np.ndarray:
 def _wold_single(
     r: np.ndarray, s: Structure, scheme: str, tol: float, max_iter: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # the same iteration on 2-D arrays without batch bookkeeping: a single fit is
-    # dominated by per-call overhead, not arithmetic
-    w, rw = _normalise(s.mask.copy(), r @ s.mask)
+    # The same iteration as _wold on 2-D arrays, written out with the structure's arrays
+    # in locals: a single fit is dominated by per-call overhead (about a microsecond a
+    # numpy call), not by arithmetic, so every call saved in the loop counts.
+    mask, adj_t, sym, mode_b = s.mask, s.adj_t, s.sym, s.mode_b
+    k = mask.shape[1]
+    path = scheme == "path" and s.endo.size > 0
+    if path:
+        # the regressions of the path scheme, as in Structure.regressions, on one buffer
+        ne, m = s.valid.shape
+        aug = s.aug.copy()
+        flat = aug.reshape(-1)
+        lhs_at, rhs_at, keep = s.take_lhs, s.take_rhs, s.take_valid
+        src, tgt = s.flat_src, s.flat_tgt
+    rw = r @ mask
+    scale = 1.0 / np.sqrt(np.einsum("ij,ij->j", mask, rw))
+    w, rw = mask * scale, rw * scale
     it, converged = 0, False
     for it in range(1, max_iter + 1):
-        new = _outer_update(r, rw, _inner_weights(w.T @ rw, s, scheme), s)
-        new, rnew = _normalise(new, r @ new)
+        c = w.T @ rw
+        if path:
+            e = c * adj_t
+            aug[:k, :k] = c
+            lhs, rhs = flat.take(lhs_at).reshape(ne, m, m), flat.take(rhs_at).reshape(ne, m, 1)
+            try:
+                beta = np.linalg.solve(lhs, rhs)
+            except np.linalg.LinAlgError:
+                beta = np.linalg.pinv(lhs) @ rhs
+            e[src, tgt] = beta.take(keep)
+        elif scheme == "centroid":
+            e = np.sign(c) * sym
+        elif scheme == "factorial":
+            e = c * sym
+        else:  # path scheme on a model without endogenous constructs: correlations only
+            e = c * adj_t
+        g = rw @ e
+        new = g * mask
+        for j in mode_b:
+            idx = s.blocks[j]
+            new[idx, j] = _solve(r[idx[:, None], idx[None, :]], g[idx, j])
+        rnew = r @ new
+        scale = 1.0 / np.sqrt(np.einsum("ij,ij->j", new, rnew))
+        new *= scale
+        rnew *= scale
         diff = np.abs(new - w).sum()
         w, rw = new, rnew
         if not diff >= tol:

@@ -30,6 +30,9 @@ from cxm.analytics.pls.model import ModelSpec
 
 __all__ = ["PLSPathModel", "PLSResult", "data_matrix"]
 
+# fitted attributes computed on first access (see PLSPathModel.__getattr__)
+_DIAGNOSTICS = ("alpha_", "rho_c_", "rho_a_", "ave_", "fornell_larcker_", "htmt_", "gof_")
+
 
 def data_matrix(data: Any, model: ModelSpec) -> np.ndarray:
     """The (n, p) float matrix of the model's indicators, validated.
@@ -42,12 +45,15 @@ def data_matrix(data: Any, model: ModelSpec) -> np.ndarray:
     model.check_columns(columns)
     if isinstance(data, pl.DataFrame):
         names = model.indicators
-        if data.width <= 4 * len(names) and all(d.is_numeric() for d in data.dtypes):
-            # one conversion of the whole (numeric, not much wider) frame, then a column
-            # pick: far cheaper than a polars select, which spins up its thread pool
-            pos = {c: j for j, c in enumerate(data.columns)}
-            x = data.to_numpy().astype(float, copy=False)[:, [pos[c] for c in names]]
-            return _check_matrix(x, model)
+        if data.width <= 4 * len(names):
+            # one conversion of the whole (not much wider) frame, then a column pick:
+            # far cheaper than a polars select, which spins up its thread pool; a frame
+            # with a non-numeric column comes out as objects and takes the checked path
+            whole = data.to_numpy()
+            if whole.dtype.kind in "fiub":
+                pos = {c: j for j, c in enumerate(data.columns)}
+                x = whole.astype(float, copy=False)[:, [pos[c] for c in names]]
+                return _check_matrix(x, model)
         cols = []
         for name in names:
             series = data.get_column(name)
@@ -145,6 +151,8 @@ class PLSPathModel:
     fornell_larcker_ : ndarray (k, k), sqrt(AVE) on the diagonal, correlations elsewhere
     htmt_ : ndarray (k, k), symmetric, NaN on the diagonal
     gof_ : float
+        The reliability and validity attributes (``alpha_`` to ``gof_``) are computed
+        from the fitted numbers on first access.
     index_ : ndarray (k,), 0-100
     n_iter_ : int
     n_ : int
@@ -234,8 +242,8 @@ class PLSPathModel:
                 raise ValueError(msg)
             warnings.warn(msg, ConvergenceWarning, stacklevel=2)
         k = s.adjacency.shape[0]
-        self.constructs_ = model.names
-        self.indicators_ = model.indicators
+        self.constructs_ = list(model.names)
+        self.indicators_ = list(model.indicators)
         self.n_ = n
         self.mean_, self.sd_ = mean, sd
         self.indicator_correlations_ = r
@@ -252,14 +260,32 @@ class PLSPathModel:
                 npred > 0, 1 - (1 - self.r2_) * (n - 1) / (n - npred - 1), np.nan
             )
         b = self.path_coefficients_
-        # total effects: B + B^2 + ... = (I - B)^-1 - I (B is nilpotent for a DAG)
-        self.total_effects_ = np.linalg.inv(np.eye(k) - b) - np.eye(k)
+        # total effects: B + B^2 + ... (= (I - B)^-1 - I); B is nilpotent for a DAG, so
+        # the series ends after at most the longest path's length of products
+        total, term = b.copy(), b
+        for _ in range(k - 1):
+            term = term @ b
+            if not term.any():
+                break
+            total += term
+        self.total_effects_ = total
         self.indirect_effects_ = self.total_effects_ - b
         self.scores_ = z @ self.weights_matrix_
         self.index_ = est.index[0]
-        self._reliability(s)
-        self._validity(s)
+        for name in _DIAGNOSTICS:  # a refit drops the previous fit's diagnostics
+            self.__dict__.pop(name, None)
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        # Reliability and validity are derived from the fitted numbers on first access
+        # (then kept): a bootstrap or a model search that never looks at them does not
+        # pay for them. Only reached when normal attribute lookup fails.
+        if name in _DIAGNOSTICS and "loadings_" in self.__dict__:
+            s = self.model.structure
+            self._reliability(s)
+            self._validity(s)
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _reliability(self, s: _core.Structure) -> None:
         # per-block sums through the p x k membership matrix: no loop over constructs

@@ -116,11 +116,13 @@ class ModelSpec:
 
         return Structure.build(self.block_index(), self.adjacency(), [c.mode for c in self.constructs])
 
-    @property
+    # The derived lists and arrays are cached (the spec is frozen): a single fit is
+    # dominated by per-call overhead, and these are asked for on every fit.
+    @cached_property
     def names(self) -> list[str]:
         return [c.name for c in self.constructs]
 
-    @property
+    @cached_property
     def indicators(self) -> list[str]:
         """All indicator columns, block by block."""
         return [i for c in self.constructs for i in c.indicators]
@@ -138,8 +140,14 @@ class ModelSpec:
         return a
 
     def bounds(self) -> np.ndarray:
-        """p x 2 array of item scale bounds (min, max)."""
-        return np.array([self.scale.get(i, self.default_scale) for i in self.indicators], float)
+        """p x 2 array of item scale bounds (min, max) (read-only, computed once)."""
+        return self._bounds
+
+    @cached_property
+    def _bounds(self) -> np.ndarray:
+        out = np.array([self.scale.get(i, self.default_scale) for i in self.indicators], float)
+        out.flags.writeable = False
+        return out
 
     # -- construction ---------------------------------------------------------
     @classmethod
