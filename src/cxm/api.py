@@ -52,13 +52,21 @@ def _application_error(request, exc: ApplicationError):
 
 
 def _register() -> None:
+    from cxm.crm.apis import router as crm_router
     from cxm.customers.apis import router as customers_router
+    from cxm.mystery.apis import router as mystery_router
     from cxm.org.apis import router as org_router
+    from cxm.pathmodels.apis import router as pathmodels_router
     from cxm.surveys.apis import router as surveys_router
+    from cxm.voc.apis import router as voc_router
 
     api.add_router("/", org_router)
     api.add_router("/", customers_router)
+    api.add_router("/", crm_router)
     api.add_router("/", surveys_router)
+    api.add_router("/", voc_router)
+    api.add_router("/", mystery_router)
+    api.add_router("/", pathmodels_router)
 
 
 _register()

@@ -20,8 +20,10 @@ def setup_django() -> None:
     """Configure Django for a store command (idempotent)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxm.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:  # a second setup would re-point logging at the current stderr
+        django.setup()
     from django.utils import translation
 
     translation.activate(cli_language())
@@ -51,6 +53,7 @@ def acting_user(username: str):
 
 def _register() -> None:
     from cxm.commands import register_all
+    from cxm.crm.cli import crm_app
     from cxm.customers.cli import customers_app, import_app
     from cxm.demo.cli import demo
     from cxm.org.cli import token_app, users_app
@@ -62,6 +65,7 @@ def _register() -> None:
     app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(manage)
     app.add_typer(import_app, name="import")
     app.add_typer(customers_app, name="customers")
+    app.add_typer(crm_app, name="crm")
     app.add_typer(users_app, name="users")
     app.add_typer(token_app, name="token")
     register_all(app)

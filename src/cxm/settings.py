@@ -65,7 +65,11 @@ INSTALLED_APPS = [
     "cxm.org",
     "cxm.customers",
     "cxm.surveys",
+    "cxm.surveys.importing",  # response-file imports (label survey_imports)
     "cxm.voc",
+    "cxm.pathmodels",
+    "cxm.mystery",
+    "cxm.crm",
     "cxm.web",
 ]
 

@@ -10,6 +10,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAYLOAD = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # uploaded case files go to a temporary data directory
+
+
 def test_public_case_with_payload_is_worked_to_closed_and_shown_inert(page, live_server, org_world):
     from django.core.cache import cache
     from django.utils import translation
@@ -25,10 +33,13 @@ def test_public_case_with_payload_is_worked_to_closed_and_shown_inert(page, live
     page.locator('select[name="kind"]').select_option("complaint")
     page.locator('input[name="subject"]').fill(f"Subject {PAYLOAD}")
     page.locator('textarea[name="description"]').fill(f"Description {PAYLOAD}")
+    page.locator('input[name="attachment"]').set_input_files(
+        files=[{"name": "damage.png", "mimeType": "image/png", "buffer": PNG}])
     page.get_by_test_id("public-case-submit").click()
     number = page.get_by_test_id("public-case-number").inner_text().strip()
     case = Case.objects.get(number=number)
     assert case.channel == "web" and case.org_unit == org_world.x
+    assert case.attachments.get().original_name == "damage.png"
 
     # The agent signs in and finds it in the unit's queue.
     page.goto(f"{base}/login/")
@@ -54,6 +65,25 @@ def test_public_case_with_payload_is_worked_to_closed_and_shown_inert(page, live
             page.get_by_test_id("transition-submit").click()
         assert page.get_by_test_id("case-error").count() == 0
 
+    # The customer's photo is on the case page and downloads (never opens inline).
+    with page.expect_download() as download:
+        page.get_by_test_id("attachment-link").first.click()
+    assert download.value.suggested_filename == "damage.png"
+    assert open(download.value.path(), "rb").read() == PNG
+    # The agent adds a file of their own; a refused type shows a clear message.
+    attach = page.get_by_test_id("attach-form")
+    attach.locator('input[type="file"]').set_input_files(
+        files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": "통화 기록".encode()}])
+    with page.expect_navigation():
+        page.get_by_test_id("attach-submit").click()
+    assert page.get_by_test_id("attachment-link").all_inner_texts() == ["damage.png", "notes.txt"]
+    page.get_by_test_id("attach-form").locator('input[type="file"]').set_input_files(
+        files=[{"name": "run.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}])
+    with page.expect_navigation():
+        page.get_by_test_id("attach-submit").click()
+    assert page.get_by_test_id("case-error").count() == 1
+    assert page.get_by_test_id("attachment-link").count() == 2
+
     move("in_progress")
     move("resolved", resolution=f"Replaced the cart {PAYLOAD}", root_cause="facilities")
     move("closed")
@@ -74,3 +104,47 @@ def test_public_case_with_payload_is_worked_to_closed_and_shown_inert(page, live
     assert f"Note {PAYLOAD}" in page.get_by_test_id("event-text").last.inner_text()
     assert page.locator('img[src="x"]').count() == 0
     assert page.evaluate("[...document.scripts].filter(s => s.textContent.includes('pwned')).length") == 0
+
+
+def test_love_turned_to_hate_is_flagged_at_the_top_of_the_queue_and_on_the_case(page, live_server, org_world):
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from cxm.customers.models import Customer, Transaction
+    from cxm.voc import services
+    from cxm.voc.models import Case
+
+    cache.clear()
+    today = timezone.localdate()
+    vip = Customer.objects.create(customer_no="VIP", name="단골", home_unit=org_world.x,
+                                  joined_on=today - timedelta(days=800))
+    Transaction.objects.create(txn_no="T-VIP", customer=vip, branch=org_world.x, channel=org_world.channel,
+                               occurred_on=today - timedelta(days=800), amount=5_000_000, cost=1)
+    # A second big spender lifts the top-20 % line (0.8 quantile of 3,000 x 3, 4 M, 5 M) to 4 M:
+    # the ordinary customer (3,000) is below it.
+    big = Customer.objects.create(customer_no="BIG", name="큰손", home_unit=org_world.y, joined_on=today)
+    Transaction.objects.create(txn_no="T-BIG", customer=big, branch=org_world.y, channel=org_world.channel,
+                               occurred_on=today, amount=4_000_000, cost=1)
+    admin = org_world.users.admin
+    ordinary = services.case_create(user=admin, kind=Case.Kind.COMPLAINT, channel=Case.Channel.STORE,
+                                    org_unit=org_world.x, subject="ordinary", customer=org_world.customers["B01"])
+    Case.objects.filter(pk=ordinary.pk).update(due_at=timezone.now() - timedelta(hours=1))  # overdue
+    flagged = services.case_create(user=admin, kind=Case.Kind.COMPLAINT, channel=Case.Channel.STORE,
+                                   org_unit=org_world.x, subject="vip", customer=vip)
+    base = live_server.url
+    page.goto(f"{base}/login/")
+    page.locator('input[name="username"]').fill(org_world.users.agent.username)
+    page.locator('input[name="password"]').fill(org_world.password)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/cases/?view=queue")
+    rows = page.locator("tr[data-case]")
+    assert rows.first.get_attribute("data-case") == flagged.number
+    assert rows.first.get_by_test_id("love-to-hate").count() == 1
+    assert page.locator(f'tr[data-case="{ordinary.number}"]').get_by_test_id("love-to-hate").count() == 0
+    assert page.get_by_test_id("inbox-summary").get_attribute("data-flagged") == "1"
+    rows.first.locator("a").first.click()
+    page.wait_for_url(f"{base}/cases/{flagged.number}/")
+    assert page.get_by_test_id("love-to-hate").is_visible()

@@ -11,13 +11,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOT = "/tmp/cxm-dashboard.png"
 
 # What each role of the fixture shop sees (see conftest): nav, unit picker, customer names.
+_READ = ["dashboard", "customers", "transactions", "crm", "csi", "models", "mystery"]
+_VOC = ["cases", "case_metrics", "text_mining"]
 EXPECTED = {
-    "admin": (["dashboard", "customers", "transactions", "csi", "cases", "import", "admin"], ["HQ", "R1", "B01", "B02"],
+    "admin": (_READ + ["questionnaires"] + _VOC + ["import", "admin"], ["HQ", "R1", "B01", "B02"],
               ["김민지", "이서준", "박지훈"]),
-    "cs_manager": (["dashboard", "customers", "transactions", "csi", "cases", "import"], ["R1", "B01", "B02"], ["김민지", "이서준", "박지훈"]),
-    "analyst": (["dashboard", "customers", "transactions", "csi", "cases"], ["HQ", "R1", "B01", "B02"], ["김*지", "이*준", "박*훈"]),
-    "agent": (["dashboard", "customers", "transactions", "csi", "cases"], ["B01"], ["김민지", "이서준"]),
-    "branch_manager": (["dashboard", "customers", "transactions", "csi", "cases"], ["B01"], ["김민지", "이서준"]),
+    "cs_manager": (_READ + ["questionnaires"] + _VOC + ["import"], ["R1", "B01", "B02"], ["김민지", "이서준", "박지훈"]),
+    "analyst": (_READ + _VOC, ["HQ", "R1", "B01", "B02"], ["김*지", "이*준", "박*훈"]),
+    "agent": (_READ + _VOC, ["B01"], ["김민지", "이서준"]),
+    "branch_manager": (_READ + _VOC, ["B01"], ["김민지", "이서준"]),
 }
 ROLE_LABELS_EN = {"admin": "Administrator", "cs_manager": "CS manager", "analyst": "Analyst", "agent": "Agent",
                   "branch_manager": "Branch manager"}

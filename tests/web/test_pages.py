@@ -140,8 +140,10 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(client_for, shop):
 def test_every_role_sees_the_sections_that_exist(client_for, shop, role):
     html = html_of(client_for(getattr(shop.users, role)).get(reverse("web:dashboard")))
     nav = re.findall(r'data-nav="([^"]+)"', html)
-    expected = (["dashboard", "customers", "transactions", "csi", "cases"] + (["import"] if role in ("admin", "cs_manager") else [])
-                + (["admin"] if role == "admin" else []))
+    manages = role in ("admin", "cs_manager")
+    expected = (["dashboard", "customers", "transactions", "crm", "csi", "models", "mystery"]
+                + (["questionnaires"] if manages else []) + ["cases", "case_metrics", "text_mining"]
+                + (["import"] if manages else []) + (["admin"] if role == "admin" else []))
     assert nav == expected
 
 
@@ -424,3 +426,21 @@ def test_unit_names_in_the_chart_data_are_escaped(client_for, shop):
     html = html_of(client.get(reverse("web:dashboard")))
     assert SCRIPT not in html
     assert "\\u003Cscript\\u003E" in html  # inside json_script
+
+
+def test_a_section_stays_current_on_its_sub_pages():
+    from cxm.web.context_processors import _current_section
+
+    assert _current_section("mystery:visit") == "mystery:results"
+    assert _current_section("pathmodels:compare") == "pathmodels:fit"
+    assert _current_section("voc:detail") == "voc:inbox"
+    assert _current_section("voc_insights:text") == "voc_insights:text"  # its own section, not the metrics'
+    assert _current_section("web:customer_detail") == "web:customer_list"
+    assert _current_section("survey_manage:response_import") == "web:import_file"
+    assert _current_section("web:login") is None
+
+
+def test_only_the_current_section_is_marked_in_the_menu(client_for, shop):
+    html = html_of(client_for(shop.users.cs_manager).get(reverse("voc_insights:text")))
+    current = re.findall(r'aria-current="page" data-nav="([^"]+)"', html)
+    assert current == ["text_mining"]

@@ -34,7 +34,9 @@ from cxm.analytics.importance import (METHODS, Importance, estimate_importance, 
                                       weights_from_raw)
 
 __all__ = ["BootstrapCI", "CSIResult", "csi", "bootstrap_counts", "percentile_interval", "bca_interval",
-           "Loyalty", "loyalty", "top2_rate", "GroupResult", "group_breakdown", "holm", "csi_point"]
+           "Loyalty", "loyalty", "top2_rate", "GroupResult", "group_breakdown", "holm", "csi_point",
+           "MeanSummary", "csi_summary", "element_summaries", "Change", "welch_change", "WaveChange",
+           "wave_change"]
 
 
 def csi_point(satisfaction: np.ndarray, weights: np.ndarray) -> float:
@@ -365,36 +367,184 @@ def _pseudo(E: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray
 
 
 def group_breakdown(elements: np.ndarray, overall: np.ndarray, weights: np.ndarray,
-                    labels: np.ndarray) -> list[GroupResult]:
+                    labels: np.ndarray, min_n: int = 2) -> list[GroupResult]:
     """Per-group CSI (with the pooled weights, so groups are comparable) vs the rest.
 
     Each group is tested against all other respondents by Welch's t-test on linearised
     respondent contributions (see :func:`_pseudo`); the weights are held fixed. The
     p-values are Holm-corrected over the groups. Groups are sorted by label; missing
-    labels form no group.
+    labels form no group. A group with fewer than ``min_n`` respondents is not tested
+    (``p_value`` NaN) and so stays out of the Holm family; its respondents still count
+    in the "rest" of the other groups.
     """
     E = np.asarray(elements, float)
     y = np.asarray(overall, float)
+    w = np.asarray(weights, float)
     labels = np.asarray(labels, dtype=object)
-    present = np.array([v is not None and v == v for v in labels])  # drops None and NaN
+    present = np.array([v is not None and v == v for v in labels], dtype=bool)  # drops None and NaN
     names = sorted({str(v) for v in labels[present]})
-    text = np.array([str(v) if ok else None for v, ok in zip(labels, present)], dtype=object)
-    rows = []
-    for g in names:
-        mask = text == g
-        value, z, m = _pseudo(E[mask], weights)
-        rest_value, z_rest, _ = _pseudo(E[present & ~mask], weights)
-        v1 = z.var(ddof=1) / z.size if z.size > 1 else np.nan
-        v2 = z_rest.var(ddof=1) / z_rest.size if z_rest.size > 1 else np.nan
+    if not names:
+        return []
+    index = {g: k for k, g in enumerate(names)}
+    # every group at once: per-group sums (bincount) give the group's linearised variance, and
+    # total minus group gives the rest's, so the cost is one pass over the data, not one per group
+    code = np.array([index[str(v)] if ok else len(names) for v, ok in zip(labels, present)], dtype=np.int64)
+    G = len(names) + 1  # the last bin holds the unlabelled respondents (in neither a group nor a rest)
+    a = np.isfinite(E)
+    centre = np.where(a.any(0), np.where(a, E, 0).sum(0) / np.maximum(a.sum(0), 1), 0.0)
+    X = np.where(a, E - centre, 0.0)  # centred: the sums of products below stay accurate
+    A = a.astype(float)
+    m = E.shape[1]
+
+    def per_group(col: np.ndarray) -> np.ndarray:
+        return np.bincount(code, weights=col, minlength=G)
+
+    N = np.bincount(code, minlength=G).astype(float)
+    cnt = np.column_stack([per_group(A[:, i]) for i in range(m)])  # (G, m)
+    tot = np.column_stack([per_group(X[:, i]) for i in range(m)])
+    P = np.stack([np.column_stack([per_group(X[:, i] * X[:, j]) for j in range(m)]) for i in range(m)], axis=1)
+    T = np.stack([np.column_stack([per_group(X[:, i] * A[:, j]) for j in range(m)]) for i in range(m)], axis=1)
+    C = np.stack([np.column_stack([per_group(A[:, i] * A[:, j]) for j in range(m)]) for i in range(m)], axis=1)
+    ysum = per_group(np.where(np.isfinite(y), y, 0.0))
+    ycnt = per_group(np.isfinite(y).astype(float))
+
+    def linearised(n, cnt, tot, P, T, C):
+        """CSI, variance (ddof=1) of the linearised contributions and element means of sets given their sums."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mx = np.where(cnt > 0, tot / np.maximum(cnt, 1), 0.0)  # centred element means
+            means = np.where(cnt > 0, mx + centre, 0.0)  # nobody answered: 0, as in _pseudo
+            value = means @ w
+            share = cnt / np.maximum(n, 1)[..., None]
+            c = np.where(share > 0, w / np.where(share > 0, share, 1), 0.0)
+            # sum_r a_i a_j (x_i - mx_i)(x_j - mx_j) from the sums of products
+            Q = P - mx[..., None, :] * T - mx[..., :, None] * np.swapaxes(T, -1, -2) \
+                + mx[..., :, None] * mx[..., None, :] * C
+            var = np.einsum("...i,...ij,...j->...", c, Q, c) / (n - 1)
+        return value, np.where(n > 1, var, np.nan), means
+
+    groups = slice(0, len(names))
+    value, var, means = linearised(N[groups], cnt[groups], tot[groups], P[groups], T[groups], C[groups])
+    total = lambda v: v[groups].sum(axis=0)  # noqa: E731 - the labelled respondents only
+    rest_n = total(N) - N[groups]
+    rest_value, rest_var, _ = linearised(rest_n, total(cnt) - cnt[groups], total(tot) - tot[groups],
+                                         total(P) - P[groups], total(T) - T[groups], total(C) - C[groups])
+    n = N[groups]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v1 = np.where(n > 1, var / n, np.nan)
+        v2 = np.where(rest_n > 1, rest_var / rest_n, np.nan)  # no rest (a single group): no test
         se = np.sqrt(v1 + v2)
-        t = (value - rest_value) / se if se > 0 else np.nan
-        df = (v1 + v2) ** 2 / (v1 ** 2 / (z.size - 1) + v2 ** 2 / (z_rest.size - 1)) if se > 0 else np.nan
-        p = float(2 * stats.t.sf(abs(t), df)) if np.isfinite(t) else float("nan")
-        yg = y[mask]
-        rows.append([g, int(mask.sum()), value, float(np.sqrt(v1)), float(np.nanmean(yg)) if np.isfinite(yg).any()
-                     else float("nan"), m, value - rest_value, float(t), float(df), p])
-    pv = np.array([r[-1] for r in rows])
+        ok = np.isfinite(se) & (se > 0)
+        t = np.where(ok, (value - rest_value) / np.where(ok, se, 1), np.nan)
+        df = np.where(ok, (v1 + v2) ** 2 / (v1 ** 2 / (n - 1) + v2 ** 2 / (rest_n - 1)), np.nan)
+        p = np.where(ok & (n >= min_n), 2 * stats.t.sf(np.abs(t), df), np.nan)
+        overall_mean = np.where(ycnt[groups] > 0, ysum[groups] / ycnt[groups], np.nan)
+    adj = np.full(p.size, np.nan)
+    fin = np.isfinite(p)
+    if fin.any():
+        adj[fin] = holm(p[fin])
+    return [GroupResult(g, int(n[k]), float(value[k]), float(np.sqrt(v1[k])), float(overall_mean[k]), means[k],
+                        float(value[k] - rest_value[k]), float(t[k]), float(df[k]), float(p[k]), float(adj[k]))
+            for k, g in enumerate(names)]
+
+
+# ----------------------------------------------------------------------------- wave-over-wave change
+@dataclass(frozen=True)
+class MeanSummary:
+    """A mean of respondent values with what a two-sample test needs: ``var`` (ddof=1) and ``n``.
+
+    Kept per wave (small and JSON-friendly), so the change between two waves is tested
+    without reading either wave's answers again.
+    """
+
+    value: float
+    var: float
+    n: int
+
+
+def csi_summary(elements: np.ndarray, weights: np.ndarray) -> MeanSummary:
+    """The CSI of one set of respondents with the variance of its linearised contributions.
+
+    ``value`` is the CSI with the given (fixed) weights; ``var`` is the sample variance of
+    the respondents' linearised CSI (:func:`_pseudo`; without missing answers simply each
+    respondent's own ``sum_i w_i E_ri``), so ``var / n`` is the squared standard error of
+    the CSI with the weights held fixed.
+    """
+    E = np.asarray(elements, float)
+    value, z, _ = _pseudo(E, np.asarray(weights, float))
+    var = float(z.var(ddof=1)) if z.size > 1 else float("nan")
+    return MeanSummary(value, var, int(z.size))
+
+
+def element_summaries(elements: np.ndarray) -> list[MeanSummary]:
+    """Per element: the mean, the variance (ddof=1) and n of the available respondent scores."""
+    E = np.asarray(elements, float)
+    out = []
+    for j in range(E.shape[1]):
+        x = E[:, j][np.isfinite(E[:, j])]
+        out.append(MeanSummary(float(x.mean()) if x.size else float("nan"),
+                               float(x.var(ddof=1)) if x.size > 1 else float("nan"), int(x.size)))
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """``after - before`` with Welch's t-test: ``se``, ``t``, ``df``, two-sided ``p_value``.
+
+    ``p_holm`` is the Holm-adjusted p-value within its family (equal to ``p_value`` for a
+    single test).
+    """
+
+    diff: float
+    se: float
+    t: float
+    df: float
+    p_value: float
+    p_holm: float
+
+
+def welch_change(before: MeanSummary, after: MeanSummary) -> Change:
+    """Welch's unequal-variance t-test of two independent means from their summaries.
+
+    Welch (1947): t = (m2 - m1) / sqrt(v1/n1 + v2/n2), Welch-Satterthwaite df. NaN when a
+    side has fewer than two respondents (no variance).
+    """
+    diff = after.value - before.value
+    if before.n < 2 or after.n < 2 or not (np.isfinite(before.var) and np.isfinite(after.var)):
+        nan = float("nan")
+        return Change(float(diff), nan, nan, nan, nan, nan)
+    a, b = before.var / before.n, after.var / after.n
+    se = float(np.sqrt(a + b))
+    if se == 0:
+        nan = float("nan")
+        return Change(float(diff), 0.0, nan, nan, nan, nan)
+    t = diff / se
+    df = (a + b) ** 2 / (a ** 2 / (before.n - 1) + b ** 2 / (after.n - 1))
+    p = float(2 * stats.t.sf(abs(t), df))
+    return Change(float(diff), se, float(t), float(df), p, p)
+
+
+@dataclass(frozen=True)
+class WaveChange:
+    """The change of the CSI and of each element from one wave to the next.
+
+    The CSI test is one test (each wave's CSI with its own weights held fixed, Welch on the
+    linearised contributions); the element tests form one family, Holm-corrected.
+    """
+
+    csi: Change
+    elements: tuple[Change, ...]
+
+
+def wave_change(before_csi: MeanSummary, after_csi: MeanSummary, before_elements: list[MeanSummary],
+                after_elements: list[MeanSummary]) -> WaveChange:
+    """Welch tests of the CSI change and of each element's change, elements Holm-corrected."""
+    if len(before_elements) != len(after_elements):
+        raise ValueError("wave_change: the two waves must have the same elements")
+    raw = [welch_change(b, a) for b, a in zip(before_elements, after_elements)]
+    pv = np.array([c.p_value for c in raw])
     adj = np.full(pv.size, np.nan)
     fin = np.isfinite(pv)
-    adj[fin] = holm(pv[fin])
-    return [GroupResult(*r, float(a)) for r, a in zip(rows, adj)]
+    if fin.any():
+        adj[fin] = holm(pv[fin])
+    elements = tuple(Change(c.diff, c.se, c.t, c.df, c.p_value, float(a)) for c, a in zip(raw, adj))
+    return WaveChange(welch_change(before_csi, after_csi), elements)

@@ -60,6 +60,10 @@ Code  Effect                                       Where it is set
       Seollal and Chuseok, in December; a summer
       dip; weekend uplift; holidays themselves
       quiet.
+(j)   Mystery shopping: Yeongnam (``YNG``) staff   :data:`MYSTERY_WEAK_REGION`,
+      rarely offer membership points at the        :data:`MYSTERY_WEAK_ITEM`,
+      checkout (item ``CHK2`` passes 25 % vs       :data:`MYSTERY_WEAK_PASS_PROBABILITY`
+      about 85 % elsewhere).
 ====  ===========================================  ===================================================
 
 Per-customer truth (``true_lambda``, ``true_p``, ``true_nu``, ``true_alive``) is kept in the
@@ -201,3 +205,24 @@ SURVEY_COMPETITOR_SHARE = 0.6  # respondents who also rate a competitor
 # in the slow-delivery region (a), and take longer to resolve there; complaints of the last
 # ten days are still in progress (some past their SLA), so the inbox has work in it.
 VOC_SLOW_REGION_DELIVERY_FACTOR = 3.0
+
+# --- Mystery shopping (cxm.mystery.demo_steps) -----------------------------------------------
+# The store checklist src/cxm/mystery/checklists/retail_store.yaml; every branch is visited
+# ``MYSTERY_VISITS_PER_BRANCH`` times in each quarter of ``MYSTERY_QUARTERS``. Each branch has a
+# fixed service level ``s ~ N(0, MYSTERY_BRANCH_SD)``; a yes/no item passes with probability
+# ``logistic(logit(MYSTERY_PASS_PROBABILITY) + 2 s + N(0, 0.5))`` and a scale item (1-5) is
+# ``round(MYSTERY_SCALE_MEAN + s + N(0, MYSTERY_SCALE_SD))`` clipped; items that allow it are
+# "not applicable" with probability ``MYSTERY_NA_SHARE``.
+# Planted (j): in region ``MYSTERY_WEAK_REGION`` (Yeongnam) the checkout staff rarely offer
+# membership points: item ``MYSTERY_WEAK_ITEM`` passes with ``MYSTERY_WEAK_PASS_PROBABILITY``
+# instead of about 0.85, so it is that region's weakest item and pulls its checkout section down.
+MYSTERY_QUARTERS: tuple[str, ...] = ("2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3")
+MYSTERY_VISITS_PER_BRANCH = 3
+MYSTERY_PASS_PROBABILITY = 0.85
+MYSTERY_SCALE_MEAN = 4.2
+MYSTERY_SCALE_SD = 0.8
+MYSTERY_BRANCH_SD = 0.3
+MYSTERY_NA_SHARE = 0.15
+MYSTERY_WEAK_REGION = "YNG"
+MYSTERY_WEAK_ITEM = "CHK2"
+MYSTERY_WEAK_PASS_PROBABILITY = 0.25

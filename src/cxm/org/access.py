@@ -107,6 +107,11 @@ def can_import(user) -> bool:
     return _is_active_user(user) and (user.is_superuser or user.role in {User.Role.ADMIN, User.Role.CS_MANAGER})
 
 
+def can_administer_surveys(user) -> bool:
+    """CS managers and administrators maintain the questionnaires (company-wide, not scoped)."""
+    return _is_active_user(user) and (user.is_superuser or user.role in {User.Role.ADMIN, User.Role.CS_MANAGER})
+
+
 def can_administer(user) -> bool:
     """Administrators may use the Django admin site (which also needs ``is_staff``)."""
     return _is_active_user(user) and user.is_staff and (user.role == User.Role.ADMIN or user.is_superuser)

@@ -44,13 +44,43 @@ def portfolio_figure(*, elements: list[dict], importance_mean: float, satisfacti
     return fig.to_plotly_json()
 
 
+def item_portfolio_figure(*, items: list[dict], element: str, importance_mean: float, satisfaction_mean: float) -> dict:
+    """The item portfolio with one element's items named and coloured; the other items in grey for context.
+
+    Each item: ``label``, ``element``, ``importance``, ``satisfaction``, ``quadrant``; the
+    cross-hairs are the means across all items (as in the report).
+    """
+    mine = [i for i in items if i["element"] == element and i["quadrant"]]
+    fig = go.Figure(portfolio_figure(elements=mine, importance_mean=importance_mean,
+                                     satisfaction_mean=satisfaction_mean))
+    others = [i for i in items if i["element"] != element and i["quadrant"]]
+    if others:
+        fig.add_trace(go.Scatter(
+            x=[i["importance"] for i in others], y=[i["satisfaction"] for i in others],
+            text=[i["label"] for i in others], mode="markers", marker={"size": 8, "color": "#ced4da"},
+            name=_("Other items"),
+            hovertemplate=("%{text}<br>" + _("Importance") + " %{x:.3f}<br>" + _("Satisfaction")
+                           + " %{y:.1f}<extra></extra>"),
+        ))
+    return fig.to_plotly_json()
+
+
 def trend_figure(*, waves: list[dict]) -> dict:
-    """CSI per wave with its 95% interval."""
+    """CSI per wave with its 95% interval; a significant change from the previous wave is a triangle.
+
+    Each wave: ``label``, ``csi``, ``low``, ``high``, ``n`` and ``mark`` ("up", "down" or None).
+    """
+    symbols = {"up": "triangle-up", "down": "triangle-down"}
+    colors = {"up": "#2b8a3e", "down": "#c92a2a"}
     fig = go.Figure(go.Scatter(
         x=[w["label"] for w in waves], y=[w["csi"] for w in waves], mode="lines+markers", name="CSI",
         error_y={"type": "data", "symmetric": False, "array": [w["high"] - w["csi"] for w in waves],
                  "arrayminus": [w["csi"] - w["low"] for w in waves]},
-        line={"color": "#3b5bdb"}, hovertemplate="%{x}<br>CSI %{y:.1f}<extra></extra>",
+        customdata=[w.get("n") for w in waves],
+        marker={"symbol": [symbols.get(w.get("mark"), "circle") for w in waves],
+                "size": [14 if w.get("mark") else 8 for w in waves],
+                "color": [colors.get(w.get("mark"), "#3b5bdb") for w in waves]},
+        line={"color": "#3b5bdb"}, hovertemplate="%{x}<br>CSI %{y:.1f}<br>n %{customdata}<extra></extra>",
     ))
     fig.update_layout(font={"family": FONT}, margin={"l": 50, "r": 20, "t": 20, "b": 50}, height=300,
                       yaxis={"title": {"text": "CSI"}}, plot_bgcolor="#fff", paper_bgcolor="#fff")

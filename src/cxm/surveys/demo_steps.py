@@ -181,15 +181,20 @@ def _answers(rng: np.random.Generator, parsed, frame: pl.DataFrame) -> pl.DataFr
     unhappy = (scores.min(axis=1) < 2.6) & (rng.random(n) < 0.5)
     happy = (columns[parsed.overall.code] >= 6) & (rng.random(n) < 0.15)
     english = rng.random(n) < 0.05
-    pick = rng.integers(0, 2, n)  # one of the two Korean variants
+    rng.integers(0, 2, n)  # formerly the text variant; drawn to keep the stream unchanged
+    # Varied sentences of the worst element's theme (cxm.voc.demo_texts), drawn from their own
+    # stream (seeded by n: same demo, same texts) so that the draws here stay as they were.
+    from cxm.voc.demo_texts import COMMENT_THEME, compose
+
+    themes = np.where(unhappy, np.asarray([COMMENT_THEME.get(c, "PRODUCT") for c in codes], dtype=object)[worst],
+                      "PRAISE")
+    _subjects, texts = compose(themes, np.random.default_rng(n), english=english)
     comments = []
     for i in range(n):  # builds ~7,000 small JSON texts; the draws above are vectorised
         if unhappy[i]:
-            options = COMPLAINTS[codes[worst[i]]]
-            comments.append(json.dumps({codes[worst[i]]: options[2] if english[i] else options[pick[i]]},
-                                       ensure_ascii=False))
+            comments.append(json.dumps({codes[worst[i]]: texts[i]}, ensure_ascii=False))
         elif happy[i]:
-            comments.append(json.dumps({"overall": PRAISE[2] if english[i] else PRAISE[pick[i]]}, ensure_ascii=False))
+            comments.append(json.dumps({"overall": texts[i]}, ensure_ascii=False))
         else:
             comments.append("{}")
     names = np.asarray(COMPETITORS)[rng.integers(0, len(COMPETITORS), n)]

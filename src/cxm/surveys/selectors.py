@@ -8,20 +8,28 @@ from django.utils import timezone
 from .models import SurveyLink
 
 
+# The short survey sent after a case is closed (cxm.voc.follow_up): its answers belong to
+# the cases, not to a measurement wave, so the CSI and model pages leave its waves out.
+FOLLOW_UP_QUESTIONNAIRE = "case-follow-up"
+
+
 def open_survey_links() -> QuerySet[SurveyLink]:
-    """Active public links of the waves open today, branch by branch (tree order)."""
+    """Active public links of the measurement waves open today, branch by branch (tree
+    order). A case follow-up wave's link only carries personal invitations."""
     today = timezone.localdate()
     return (SurveyLink.objects.select_related("wave", "org_unit")
             .filter(is_active=True, wave__opens_on__lte=today, wave__closes_on__gte=today)
+            .exclude(wave__questionnaire__code=FOLLOW_UP_QUESTIONNAIRE)
             .order_by("wave__opens_on", "org_unit__path"))
 
 
 def wave_list() -> QuerySet:
-    """Waves that have answers, oldest first (waves are company-wide; their answers are scoped)."""
+    """Measurement waves that have answers, oldest first (waves are company-wide; their
+    answers are scoped). Case follow-up waves are not measurement waves."""
     from .models import Wave
 
-    return Wave.objects.select_related("questionnaire", "period").filter(responses__isnull=False).distinct().order_by(
-        "opens_on")
+    return (Wave.objects.select_related("questionnaire", "period").filter(responses__isnull=False)
+            .exclude(questionnaire__code=FOLLOW_UP_QUESTIONNAIRE).distinct().order_by("opens_on"))
 
 
 def wave_frame(*, user, wave, unit_code: str | None = None):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case, CaseCategory, CaseEvent, Holiday, SlaPolicy
+from .models import AssignmentRule, Case, CaseAttachment, CaseCategory, CaseEvent, Holiday, SlaPolicy
 
 
 @admin.register(CaseCategory)
@@ -18,6 +18,27 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = ("kind", "severity", "business_hours")
 
 
+@admin.register(AssignmentRule)
+class AssignmentRuleAdmin(admin.ModelAdmin):
+    """Assignment rules; precedence: deepest category, then deepest unit, then priority (cxm.voc.assignment)."""
+
+    list_display = ("name", "category", "org_unit", "assignee", "queue", "priority", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    raw_id_fields = ("assignee",)
+
+
+class CaseAttachmentInline(admin.TabularInline):
+    model = CaseAttachment
+    extra = 0
+    can_delete = False
+    fields = ("original_name", "size", "content_type", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # files come through the case page's checks only
+        return False
+
+
 class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
@@ -31,4 +52,4 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ("number", "subject")
     raw_id_fields = ("customer", "owner", "org_unit")
     readonly_fields = ("version",)
-    inlines = [CaseEventInline]
+    inlines = [CaseAttachmentInline, CaseEventInline]

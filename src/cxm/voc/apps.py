@@ -15,3 +15,6 @@ class VocConfig(AppConfig):
         auditlog.register(models.Case, exclude_fields=["version"])
         auditlog.register(models.CaseCategory)
         auditlog.register(models.SlaPolicy)
+        auditlog.register(models.AssignmentRule)
+        auditlog.register(models.CaseAttachment)
+        auditlog.register(models.CaseFollowUp)

@@ -1,4 +1,8 @@
-"""The closed loop (domain spec 3): an unhappy survey answer opens a case for the branch, once."""
+"""The closed loop (domain spec 3): an unhappy survey answer opens a case for the branch, once.
+
+An answer to a case's follow-up survey (:mod:`cxm.voc.follow_up`) never opens a case: it is
+recorded on the case it follows up (flagged when still unhappy), so the loop cannot loop.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,17 @@ def needs_follow_up(response) -> bool:
 
 @transaction.atomic
 def closed_loop_case(response) -> Case | None:
-    """Open the follow-up case of an unhappy answer, once (a second call returns the same case)."""
+    """Open the follow-up case of an unhappy answer, once (a second call returns the same case).
+
+    A follow-up survey's answer goes back to its case instead, and None is returned.
+    """
+    from .follow_up import follow_up_of, record_follow_up_answer
+
+    follow_up = follow_up_of(response)
+    if follow_up is not None:
+        if follow_up.answered_at is None:
+            record_follow_up_answer(follow_up, response, unhappy=needs_follow_up(response))
+        return None
     if not needs_follow_up(response):
         return None
     existing = Case.objects.filter(survey_response=response).first()
@@ -54,4 +68,7 @@ def closed_loop_case(response) -> Case | None:
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, at=response.submitted_at, to_status=case.status,
                              text=_("Opened by the closed loop from a survey answer."))
+    from .assignment import apply_assignment_rules
+
+    apply_assignment_rules(case)
     return case

@@ -18,6 +18,11 @@ class CaseCreateForm(forms.Form):
     org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=None)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    # Quick create: a case settled while the customer is still on the line (first-contact resolution).
+    resolved_now = forms.BooleanField(label=_("Resolved during this contact"), required=False)
+    resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    root_cause = forms.ChoiceField(label=_("Root cause"), required=False,
+                                   choices=[("", "–")] + list(Case.RootCause.choices))
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,6 +37,9 @@ class TransitionForm(forms.Form):
                                    choices=[("", "–")] + list(Case.RootCause.choices))
     verdict = forms.ChoiceField(label=_("Customer's verdict"), required=False,
                                 choices=[("", "–")] + list(Case.Verdict.choices))
+    first_contact_resolution = forms.BooleanField(
+        label=_("Resolved at first contact"), required=False,
+        help_text=_("Settled in the contact that opened the case: no hand-over, no call-back."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -48,6 +56,10 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("Images, PDF, TXT, CSV or XLSX."))
+
+
 class PublicCaseForm(forms.Form):
     name = forms.CharField(label=_("Your name (optional)"), max_length=80, required=False)
     contact = forms.CharField(label=_("Phone or e-mail (optional)"), max_length=120, required=False)
@@ -56,6 +68,8 @@ class PublicCaseForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(label=_("A photo or a document (optional)"), required=False,
+                                 help_text=_("Images, PDF, TXT, CSV or XLSX."))
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)

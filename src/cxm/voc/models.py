@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +112,12 @@ class Case(models.Model):
     # The closed loop: the survey answer that opened this case (one case per answer at most).
     survey_response = models.OneToOneField("surveys.Response", verbose_name=_("survey answer"), null=True,
                                            blank=True, on_delete=models.SET_NULL, related_name="case")
+    # Where the case waits while nobody owns it: an assignment rule may send it to the queue of
+    # the case's unit or one of its ancestors (null: the queue of the case's own unit).
+    queue = models.ForeignKey(OrgUnit, verbose_name=_("queue"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="queued_cases")
+    # How to reach a customer without a record (the public form's optional contact).
+    contact = models.CharField(_("contact"), max_length=120, blank=True)
     # Optimistic locking: every save through the services bumps it; a stale edit is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -132,6 +142,9 @@ class CaseEvent(models.Model):
         TRANSITION = "transition", _("Status changed")
         NOTE = "note", _("Internal note")
         ASSIGNED = "assigned", _("Assigned")
+        RULE = "rule", _("Assignment rule")
+        ATTACHMENT = "attachment", _("File attached")
+        FOLLOW_UP = "follow_up", _("Follow-up survey")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -162,3 +175,110 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} / {self.get_severity_display()}: {self.business_hours} h"
+
+
+class AssignmentRule(models.Model):
+    """Who gets a new case of a category (and its subcategories) in a unit (and its subtree).
+
+    Precedence when several rules match (:func:`cxm.voc.assignment.matching_rules`): the
+    deepest category first, then the deepest unit, then the higher ``priority``, then the
+    older rule. A rule without a category or unit matches any (and is the least specific).
+    A rule names either an assignee, who must be able to see the case's unit (else the rule
+    is skipped), or a queue: the case stays unowned in that unit's queue, which must be the
+    case's unit or one of its ancestors (else skipped).
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    category = models.ForeignKey(CaseCategory, verbose_name=_("category"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="assignment_rules",
+                                 help_text=_("Empty: any category. A category includes its subcategories."))
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="assignment_rules",
+                                 help_text=_("Empty: any unit. A unit includes its subtree."))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="assignment_rules")
+    queue = models.ForeignKey(OrgUnit, verbose_name=_("queue"), null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="queue_rules",
+                              help_text=_("Instead of an assignee: leave the case unowned in this unit's queue."))
+    priority = models.IntegerField(_("priority"), default=0, help_text=_("Among equally specific rules, the higher wins."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("assignment rule")
+        verbose_name_plural = _("assignment rules")
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(assignee__isnull=False, queue__isnull=True)
+                       | models.Q(assignee__isnull=True, queue__isnull=False)),
+            name="rule_assignee_xor_queue")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PrivateCaseFileStorage(FileSystemStorage):
+    """Case files under ``<data dir>/media/``: never served by URL, only through the case's view.
+
+    The location follows ``settings.DATA_DIR`` at run time (tests point it at a temporary
+    directory); :meth:`url` refuses, so no template can link a file around the scope check.
+    """
+
+    @property
+    def base_location(self):  # type: ignore[override]
+        return os.fspath(Path(settings.DATA_DIR) / "media")
+
+    @property
+    def location(self):  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("case files are served only through the case's download view")
+
+
+case_file_storage = PrivateCaseFileStorage()
+
+
+def _case_file_storage():
+    return case_file_storage
+
+
+class CaseAttachment(models.Model):
+    """A file on a case (a photo of the damage, a receipt, ...), uploaded by an agent or the customer."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), storage=_case_file_storage, upload_to="cases/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="case_attachments")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("case attachment")
+        verbose_name_plural = _("case attachments")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.original_name}"
+
+
+class CaseFollowUp(models.Model):
+    """A follow-up survey invitation sent after the case was closed; the answer comes back here."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups")
+    invitation = models.OneToOneField("surveys.Invitation", verbose_name=_("invitation"), on_delete=models.CASCADE,
+                                      related_name="case_follow_up")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"))
+    # When the answer was put on the case (once per invitation).
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name = _("case follow-up")
+        verbose_name_plural = _("case follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.sent_at:%Y-%m-%d}"

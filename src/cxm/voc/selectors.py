@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone as dt_timezone
 
-from django.db.models import Case as DbCase, IntegerField, Q, QuerySet, Value, When
+import polars as pl
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case as DbCase, Count, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from cxm.customers.selectors import customer_present
@@ -25,6 +28,7 @@ OPEN_STATUSES = (Case.Status.NEW, Case.Status.ASSIGNED, Case.Status.IN_PROGRESS)
 class InboxRow:
     case: Case
     sla: str  # "breach", "warning" or ""
+    love_to_hate: bool = False
 
 
 def case_queryset(*, user) -> QuerySet[Case]:
@@ -36,13 +40,18 @@ def case_get(*, user, number: str) -> Case | None:
     case = case_queryset(user=user).filter(number=number).first()
     if case is not None and case.customer is not None:
         customer_present(case.customer, personal=can_view_personal_data(user))  # masked for analysts
+    if case is not None and case.contact and not can_view_personal_data(user):
+        case.contact = "***"  # the public form's phone or e-mail is personal data too
     return case
 
 
 def sla_state(case: Case, *, now: datetime, calendar: BusinessCalendar) -> str:
-    """"breach" when an unresolved case is past due, "warning" when due within 4 business hours."""
-    if case.due_at is None or case.status not in OPEN_STATUSES:
+    """"breach" when an unresolved case is past due (or a resolved one was resolved after its due
+    time: a breach stays visible), "warning" when an open case is due within 4 business hours."""
+    if case.due_at is None:
         return ""
+    if case.status not in OPEN_STATUSES:
+        return "breach" if case.resolved_at is not None and case.resolved_at > case.due_at else ""
     if case.due_at < now:
         return "breach"
     if case.due_at - now > timedelta(days=14):  # 4 business hours never span two weeks; skip the count
@@ -52,24 +61,118 @@ def sla_state(case: Case, *, now: datetime, calendar: BusinessCalendar) -> str:
     return ""
 
 
-def case_inbox(*, user, view: str = "mine", status: str = "", limit: int = 200) -> list[InboxRow]:
-    """The agent's inbox: ``view`` "mine" (owned by the user) or "queue" (unassigned in their units).
+# --- Love turned to hate ------------------------------------------------------------------------
 
-    Overdue open cases come first, then by due time (cases without one last), then newest.
+#: The parameters of the flag (cxm.analytics.claims.love_to_hate): top 20 % by value, a
+#: customer for at least a year, a complaint in the last 30 days.
+LOVE_TO_HATE = {"value_quantile": 0.8, "min_tenure_days": 365, "fresh_days": 30}
+#: The customer values are company-wide and change slowly: cached for this many seconds.
+VALUE_CACHE_SECONDS = 600
+VALUE_CACHE_KEY = "voc:love-to-hate:customer-values"
+
+
+def _spend_values() -> pl.DataFrame:
+    """``customer``, ``value`` (total spend, KRW) and ``since`` (first purchase) of every buying customer."""
+    from cxm.customers.models import Transaction
+
+    # Company-wide on purpose: "high value" must mean the same top 20 % for a branch as for HQ.
+    # Only the flags of cases the user may see are ever shown, never these values.
+    rows = (Transaction.objects.filter(customer__isnull=False).values("customer")
+            .annotate(value=Sum("amount"), since=Min("occurred_on")).values_list("customer", "value", "since"))
+    return pl.DataFrame(list(rows), schema={"customer": pl.Int64, "value": pl.Int64, "since": pl.Date}, orient="row")
+
+
+def customer_values() -> pl.DataFrame:
+    """The value of each customer for the love-to-hate flag (cached).
+
+    Hook for CLV: the value is total spend today. When a stored CLV exists (the ``cxm.crm``
+    app), set ``settings.CXM_LOVE_TO_HATE_VALUE`` to a dotted path of a function returning
+    the same frame (``customer``, ``value``, ``since``) with the CLV as ``value``.
+    """
+    from cxm.customers.models import Transaction
+
+    source = getattr(settings, "CXM_LOVE_TO_HATE_VALUE", "")
+    # The key follows the data: an import (more transactions) makes a fresh frame at once.
+    stamp = Transaction.objects.aggregate(n=Count("id"), last=Max("id"))
+    key = f"{VALUE_CACHE_KEY}:{source}:{stamp['n']}:{stamp['last']}"
+    frame = cache.get(key)
+    if frame is None:
+        if source:
+            from django.utils.module_loading import import_string
+
+            frame = import_string(source)()
+        else:
+            frame = _spend_values()
+        cache.set(key, frame, VALUE_CACHE_SECONDS)
+    return frame
+
+
+def love_to_hate_customers(*, now: datetime | None = None) -> set[int]:
+    """Ids of the customers flagged "love turned to hate" now (cxm.analytics.claims.love_to_hate)."""
+    from cxm.analytics.claims import love_to_hate
+
+    now = now or timezone.now()
+    fresh_days = LOVE_TO_HATE["fresh_days"]
+    complaints = list(Case.objects.filter(kind=Case.Kind.COMPLAINT, customer__isnull=False,
+                                          opened_at__gt=now - timedelta(days=fresh_days), opened_at__lte=now)
+                      .values_list("customer_id", "opened_at"))
+    if not complaints:
+        return set()
+    values = customer_values()
+    if values.is_empty():
+        return set()
+    frame = pl.DataFrame(complaints, schema={"customer": pl.Int64, "opened_at": pl.Datetime("us", "UTC")},
+                         orient="row")
+    flags = love_to_hate(values, frame, as_of=now.astimezone(dt_timezone.utc), **LOVE_TO_HATE)
+    return set(flags.filter(pl.col("flag"))["customer"].to_list())
+
+
+def love_to_hate_q(*, customers: set[int], now: datetime) -> Q:
+    """The cases that carry the flag: fresh complaints of flagged customers."""
+    return Q(kind=Case.Kind.COMPLAINT, customer_id__in=customers,
+             opened_at__gt=now - timedelta(days=LOVE_TO_HATE["fresh_days"]))
+
+
+def case_is_love_to_hate(case: Case, *, now: datetime | None = None) -> bool:
+    """Whether the case page shows the love-to-hate flag."""
+    now = now or timezone.now()
+    if case.customer_id is None or case.kind != Case.Kind.COMPLAINT:
+        return False
+    if case.opened_at <= now - timedelta(days=LOVE_TO_HATE["fresh_days"]):
+        return False
+    return case.customer_id in love_to_hate_customers(now=now)
+
+
+def case_inbox(*, user, view: str = "mine", status: str = "", limit: int = 200) -> list[InboxRow]:
+    """The agent's inbox: ``view`` "mine" (owned by the user) or "queue" (unowned in their units).
+
+    Open "love turned to hate" complaints come first, then overdue open cases, then by due
+    time (cases without one last), then newest. A case that a rule sent to a unit's queue
+    shows in the queue of the users who see that unit.
     """
     now = timezone.now()
     qs = case_queryset(user=user)
     if view == "queue":
-        qs = qs.filter(owner__isnull=True)
+        qs = qs.filter(owner__isnull=True).filter(Q(queue__isnull=True) | Q(queue__in=visible_units(user)))
     else:
         qs = qs.filter(owner=user)
     if status:
         qs = qs.filter(status=status)
+    flagged = love_to_hate_customers(now=now)
+    flag_q = love_to_hate_q(customers=flagged, now=now)
     overdue = When(Q(due_at__lt=now) & Q(status__in=OPEN_STATUSES), then=Value(0))
-    qs = qs.annotate(overdue_rank=DbCase(overdue, default=Value(1), output_field=IntegerField()))
-    qs = qs.order_by("overdue_rank", "due_at", "-opened_at")
+    qs = qs.annotate(
+        flag_rank=DbCase(When(flag_q & Q(status__in=OPEN_STATUSES), then=Value(0)), default=Value(1),
+                         output_field=IntegerField()),
+        overdue_rank=DbCase(overdue, default=Value(1), output_field=IntegerField()),
+    )
+    qs = qs.order_by("flag_rank", "overdue_rank", "due_at", "-opened_at")
     calendar = business_calendar()
-    return [InboxRow(case, sla_state(case, now=now, calendar=calendar)) for case in qs[:limit]]
+    fresh_after = now - timedelta(days=LOVE_TO_HATE["fresh_days"])
+    return [InboxRow(case, sla_state(case, now=now, calendar=calendar),
+                     love_to_hate=(case.kind == Case.Kind.COMPLAINT and case.customer_id in flagged
+                                   and case.opened_at > fresh_after))
+            for case in qs[:limit]]
 
 
 def case_assignees(*, user, case: Case) -> QuerySet[User]:

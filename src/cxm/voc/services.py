@@ -96,12 +96,26 @@ def _event(case: Case, kind: str, user, **fields) -> None:
 @transaction.atomic
 def case_create(*, user, kind: str, channel: str, org_unit: OrgUnit, subject: str, description: str = "",
                 customer=None, category=None, severity: str = Case.Severity.MEDIUM,
-                opened_at: datetime | None = None) -> Case:
-    """Open a case for a unit ``user`` may see, with its SLA due time."""
+                opened_at: datetime | None = None, resolved_during_contact: bool = False, resolution: str = "",
+                root_cause: str = "") -> Case:
+    """Open a case for a unit ``user`` may see, with its SLA due time.
+
+    The most specific assignment rule is applied (:mod:`cxm.voc.assignment`). With
+    ``resolved_during_contact`` the case was settled while the customer was still on the
+    line: it is owned by ``user``, resolved at once (the same rules as resolving: a
+    resolution, and a root cause for a complaint) and counts as a first-contact resolution;
+    no rule is applied then.
+    """
     _check_worker(user)
     if not restrict(OrgUnit.objects.filter(pk=org_unit.pk), user).exists():
         raise AccessDenied(_("Org unit not found."))
     opened_at = opened_at or timezone.now()
+    if resolved_during_contact:
+        resolution = resolution.strip()
+        if not resolution:
+            raise ApplicationError(_("Write the resolution before resolving the case."))
+        if kind == Case.Kind.COMPLAINT and not root_cause:
+            raise ApplicationError(_("Name the root cause (people, procedure, facilities) of a complaint."))
     case = save_numbered(
         lambda number: Case(number=number, kind=kind, channel=channel, org_unit=org_unit, subject=subject,
                             description=description, customer=customer, category=category, severity=severity,
@@ -110,17 +124,33 @@ def case_create(*, user, kind: str, channel: str, org_unit: OrgUnit, subject: st
         opened_at=opened_at, actor=user,
     )
     _event(case, CaseEvent.Kind.CREATED, user, to_status=case.status)
+    if resolved_during_contact:
+        case.owner, case.status = user, S.RESOLVED
+        case.resolution, case.root_cause = resolution, root_cause
+        case.resolved_at = max(opened_at, timezone.now())
+        case.first_contact_resolution = True
+        case.version += 1
+        case.full_clean()
+        with acting_as(user):
+            case.save()
+        _event(case, CaseEvent.Kind.TRANSITION, user, from_status=S.NEW, to_status=S.RESOLVED,
+               text=_("Resolved during this contact."))
+    else:
+        from .assignment import apply_assignment_rules
+
+        apply_assignment_rules(case, actor=user)
     return case
 
 
 @transaction.atomic
 def case_transition(*, user, case_id: int, version: int, to: str, resolution: str = "", root_cause: str = "",
-                    verdict: str = "", note: str = "") -> Case:
+                    verdict: str = "", note: str = "", first_contact_resolution: bool | None = None) -> Case:
     """Move a case along the workflow.
 
     ``version`` is the version the user saw: if the case changed since, :class:`StaleCase`
     is raised and nothing is written (no lost update). Resolving needs a resolution (and a
-    root cause for complaints); closing needs a resolved case.
+    root cause for complaints); closing needs a resolved case. ``first_contact_resolution``,
+    when given on resolving, records whether the case was settled in the contact that opened it.
     """
     _check_worker(user)
     case = _visible_case(user, case_id)
@@ -140,6 +170,8 @@ def case_transition(*, user, case_id: int, version: int, to: str, resolution: st
             raise ApplicationError(_("Name the root cause (people, procedure, facilities) of a complaint."))
         case.resolution, case.root_cause = resolution, root_cause or case.root_cause
         case.resolved_at = now
+        if first_contact_resolution is not None:
+            case.first_contact_resolution = first_contact_resolution
     if to == S.CLOSED:
         case.closed_at = now
         case.verdict = verdict or case.verdict

@@ -24,18 +24,25 @@ def public_branches() -> QuerySet[OrgUnit]:
 
 @transaction.atomic
 def case_create_public(*, branch: OrgUnit, kind: str, subject: str, description: str = "",
-                       name: str = "", contact: str = "") -> Case:
+                       name: str = "", contact: str = "", upload=None) -> Case:
     """Open a case filed on the public web form (channel "web", no customer, no acting user).
 
     The optional name and contact are kept at the top of the description so the agent can
     reply; they are never linked to a customer record automatically (anyone can type a name).
+    The contact is also kept on its own (the follow-up survey goes there). An optional file
+    (``upload``) is checked before anything is written: a refused file files no case.
     """
+    from .assignment import apply_assignment_rules
+    from .attachments import attachment_add, check_upload
+
     if branch.kind != "branch":
         raise ApplicationError(_("Choose a branch."))
     if kind not in PUBLIC_KINDS:
         raise ApplicationError(_("Choose the type of your request."))
     if not subject.strip():
         raise ApplicationError(_("Write a subject."))
+    if upload is not None:
+        check_upload(upload)
     header = []
     if name.strip():
         header.append(_("Name: %(name)s") % {"name": name.strip()})
@@ -46,10 +53,14 @@ def case_create_public(*, branch: OrgUnit, kind: str, subject: str, description:
     case = save_numbered(
         lambda number: Case(number=number, kind=kind, channel=Case.Channel.WEB, org_unit=branch,
                             subject=subject.strip(), description=text, severity=Case.Severity.MEDIUM,
+                            contact=contact.strip()[:120],
                             opened_at=opened_at,
                             due_at=sla_due(kind=kind, severity=Case.Severity.MEDIUM, opened_at=opened_at)),
         opened_at=opened_at,
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, actor=None, at=opened_at,
                              to_status=case.status)
+    if upload is not None:
+        attachment_add(case=case, upload=upload)
+    apply_assignment_rules(case)
     return case

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from auditlog.signals import accessed
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,10 @@ from cxm.org.access import restrict
 from cxm.org.models import OrgUnit
 
 from . import selectors, services
-from .forms import AssignForm, CaseCreateForm, NoteForm, PublicCaseForm, TransitionForm
-from .models import Case
+from .attachments import case_attachment_add, max_bytes
+from .follow_up import can_follow_up, case_follow_up_send
+from .forms import AssignForm, AttachmentForm, CaseCreateForm, NoteForm, PublicCaseForm, TransitionForm
+from .models import Case, CaseAttachment
 from .services_public import case_create_public, public_branches
 
 #: Public submissions allowed per client address per hour (as the survey form).
@@ -39,6 +42,8 @@ def case_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "voc/inbox.html", {
         "rows": rows, "view": view, "status": status, "statuses": Case.Status.choices,
         "can_create": services.can_work_cases(request.user),
+        "breaches": sum(row.sla == "breach" for row in rows), "warnings": sum(row.sla == "warning" for row in rows),
+        "flagged": sum(row.love_to_hate for row in rows),
     })
 
 
@@ -53,11 +58,20 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
     transition.fields["to"].choices = [(s, labels[s]) for s in allowed]
     assign = forms.get("assign") or AssignForm(initial={"version": case.version, "owner": case.owner_id},
                                                assignees=selectors.case_assignees(user=request.user, case=case))
+    follow_ups = []
+    for follow_up in case.follow_ups.select_related("invitation", "sent_by"):
+        follow_up.url = request.build_absolute_uri(reverse("surveys:answer", args=[follow_up.invitation.token]))
+        follow_ups.append(follow_up)
     return {
         "case": case, "events": events,
         "sla": selectors.sla_state(case, now=timezone.now(), calendar=services.business_calendar()),
+        "love_to_hate": selectors.case_is_love_to_hate(case),
         "can_work": services.can_work_cases(request.user),
         "transition_form": transition, "assign_form": assign, "note_form": forms.get("note") or NoteForm(),
+        "attachment_form": forms.get("attach") or AttachmentForm(),
+        "attachments": list(case.attachments.select_related("uploaded_by")),
+        "max_megabytes": f"{max_bytes() / 1024 / 1024:g}",
+        "follow_ups": follow_ups, "can_follow_up": can_follow_up(case),
         "error": forms.get("error"),
     }
 
@@ -78,9 +92,10 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             form.fields["to"].choices = Case.Status.choices
             if form.is_valid():
                 d = form.cleaned_data
-                services.case_transition(user=request.user, case_id=case.pk, version=d["version"], to=d["to"],
-                                         resolution=d["resolution"], root_cause=d["root_cause"],
-                                         verdict=d["verdict"], note=d["note"])
+                services.case_transition(
+                    user=request.user, case_id=case.pk, version=d["version"], to=d["to"],
+                    resolution=d["resolution"], root_cause=d["root_cause"], verdict=d["verdict"], note=d["note"],
+                    first_contact_resolution=d["first_contact_resolution"] if d["to"] == Case.Status.RESOLVED else None)
                 return HttpResponseRedirect(reverse("voc:detail", args=[case.number]))
         elif action == "assign":
             form = forms["assign"] = AssignForm(request.POST,
@@ -94,6 +109,16 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             if form.is_valid():
                 services.case_note(user=request.user, case_id=case.pk, text=form.cleaned_data["text"])
                 return HttpResponseRedirect(reverse("voc:detail", args=[case.number]))
+        elif action == "attach":
+            form = forms["attach"] = AttachmentForm(request.POST, request.FILES)
+            if not services.can_work_cases(request.user):
+                raise AccessDenied(_("Your role may not change cases."))
+            if form.is_valid():
+                case_attachment_add(user=request.user, case_id=case.pk, upload=form.cleaned_data["file"])
+                return HttpResponseRedirect(reverse("voc:detail", args=[case.number]))
+        elif action == "follow_up":
+            case_follow_up_send(user=request.user, case_id=case.pk)
+            return HttpResponseRedirect(reverse("voc:detail", args=[case.number]) + "#follow-up")
         else:
             forms["error"] = _("Unknown action.")
     except services.StaleCase:
@@ -109,6 +134,29 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         status = 400
     case.refresh_from_db()  # forms built afresh carry the current version
     return render(request, "voc/detail.html", _detail_context(request, case, **forms), status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+    """A case's file, after the case's scope check; always a download, never rendered inline."""
+    case = selectors.case_get(user=request.user, number=number)
+    if case is None:
+        raise Http404
+    attachment = CaseAttachment.objects.filter(case=case, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    accessed.send(sender=CaseAttachment, instance=attachment)  # the download is audited
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -132,7 +180,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
             try:
                 case = services.case_create(user=user, kind=d["kind"], channel=d["channel"], org_unit=d["org_unit"],
                                             subject=d["subject"], description=d["description"], customer=customer,
-                                            category=d["category"], severity=d["severity"])
+                                            category=d["category"], severity=d["severity"],
+                                            resolved_during_contact=d["resolved_now"], resolution=d["resolution"],
+                                            root_cause=d["root_cause"])
             except ApplicationError as exc:  # AccessDenied included
                 error = exc.message
                 status = 403 if isinstance(exc, AccessDenied) else 400
@@ -146,7 +196,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_public(request: HttpRequest) -> HttpResponse:
-    form = PublicCaseForm(request.POST or None, branches=public_branches())
+    form = PublicCaseForm(request.POST or None, request.FILES or None, branches=public_branches())
     error, status = None, 200
     if request.method == "POST":
         if rate_limited(f"case-submissions:{client_address(request)}", limit=RATE_LIMIT, window=RATE_WINDOW):
@@ -155,7 +205,8 @@ def case_public(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             try:
                 case = case_create_public(branch=d["branch"], kind=d["kind"], subject=d["subject"],
-                                          description=d["description"], name=d["name"], contact=d["contact"])
+                                          description=d["description"], name=d["name"], contact=d["contact"],
+                                          upload=d.get("attachment"))
             except ApplicationError as exc:
                 error, status = exc.message, 400
             else:

@@ -17,6 +17,9 @@ from django.contrib import messages
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cxm.crm import charts as crm_charts
+from cxm.crm import selectors as crm_selectors
+from cxm.crm.forms import ScoreFilterForm
 from cxm.customers import selectors
 from cxm.customers.models import Customer, Product, Transaction, TransactionLine
 from cxm.customers.importing import services as importing
@@ -131,7 +134,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     by_name = can_view_personal_data(user)
     form = CustomerSearchForm(request.GET or None, by_name=by_name)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    qs = selectors.customer_search(user=user, unit_code=scope.unit_code, query=query)
+    # The list shows each customer's stored scores (cxm.crm) of the latest run, filtered by them.
+    score_form = ScoreFilterForm(request.GET or None)
+    run = crm_selectors.run_get(as_of=request.GET.get("as_of"))
+    qs = crm_selectors.scored_customers(user=user, run=run, unit_code=scope.unit_code, query=query,
+                                        **score_form.filters())
     page = Paginator(qs, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.customer_mask(page.object_list, user=user)
     return _render(request, "web/customer_list.html", "web/partials/customer_table.html", {
@@ -139,6 +146,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "page": page,
         "search_by_name": by_name,
+        "score_form": score_form,
+        "score_run": run,
     })
 
 
@@ -152,7 +161,11 @@ def customer_detail(request: HttpRequest, customer_no: str) -> HttpResponse:
     txns = selectors.transaction_search(user=user, customer=customer)
     recent = list(txns[:RECENT_TRANSACTIONS])
     stats = selectors.transaction_totals(txns)
+    score_history = crm_selectors.customer_scores(user=user, customer=customer)
     return render(request, "web/customer_detail.html", {
+        "score": score_history[-1] if score_history else None,
+        "score_history": score_history[::-1],
+        "score_figure": crm_charts.score_history_figure(score_history),
         "customer": customer,
         "recent": recent,
         "stats": stats,

@@ -77,6 +77,24 @@ ROW_PARAM: dict[str, str] = {
 }
 
 
+def register_messages(messages: dict[str, Promise], row_params: dict[str, str] | None = None) -> None:
+    """Add the reason codes of another importer (e.g. survey responses) to :data:`MESSAGES`.
+
+    Parameters
+    ----------
+    messages : dict of str to lazy str
+        New code -> message; a code that already exists with another message is refused, so
+        that two importers cannot silently change each other's reasons.
+    row_params : dict of str to str, optional
+        For per-cell codes, the placeholder filled from each problem row (see :data:`ROW_PARAM`).
+    """
+    clashes = [code for code, message in messages.items() if code in MESSAGES and MESSAGES[code] is not message]
+    if clashes:
+        raise ValueError(f"import reason codes already registered: {clashes}")
+    MESSAGES.update(messages)
+    ROW_PARAM.update(row_params or {})
+
+
 @dataclass(frozen=True)
 class ImportIssue:
     """One problem found in an import file.

@@ -339,6 +339,28 @@ def _cell_text(value: object) -> str | None:
 # --- both ------------------------------------------------------------------------------------
 
 
+def table_from_cells(headers: list[str | None], body: pl.DataFrame, *, encoding: str | None = None,
+                     sheet: str | None = None) -> RawTable:
+    """A :class:`RawTable` from cells read by another reader (e.g. an SPSS file).
+
+    Parameters
+    ----------
+    headers : list of str or None
+        The column headers, in file order.
+    body : polars.DataFrame
+        ``__row__`` (spreadsheet-style row number, first data row 2) and String columns
+        ``c0`` .. ``c{n-1}``, one per header.
+    encoding, sheet
+        Recorded on the table as read.
+
+    Returns
+    -------
+    RawTable
+        Cells trimmed, blanks None, blank rows and unnamed empty columns dropped, as for CSV.
+    """
+    return _finish(headers, body, encoding, sheet)
+
+
 def _finish(headers: list[str | None], body: pl.DataFrame, encoding: str | None, sheet: str | None) -> RawTable:
     """Trim cells, turn blanks into None, drop blank rows and unnamed empty columns."""
     cells = [c for c in body.columns if c != ROW]

@@ -1,0 +1,240 @@
+"""API endpoints of the customer relationship analytics: scores, equity, RFM grid, cohorts. Scoped like the pages."""
+
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from cxm.customers.models import Customer
+from cxm.customers.selectors import customer_get, customer_present
+from cxm.org.access import can_view_personal_data
+
+from . import selectors
+from .models import CustomerScore, ScoreRun
+
+router = Router(tags=["crm"])
+
+
+class RunOut(Schema):
+    as_of: date
+    computed_at: datetime
+    computed_by: str | None
+    n_customers: int
+    n_buyers: int
+    models: dict
+    settings: dict
+
+    @staticmethod
+    def resolve_computed_by(obj: ScoreRun) -> str | None:
+        return obj.computed_by.username if obj.computed_by_id else None
+
+    @staticmethod
+    def resolve_models(obj: ScoreRun) -> dict:
+        return obj.models_fit
+
+
+@router.get("/crm/runs", response=list[RunOut], summary="Scoring runs (fitted models, settings), newest first")
+def runs(request):
+    return list(selectors.run_list().select_related("computed_by"))
+
+
+def _run_or_404(as_of: date | None) -> ScoreRun:
+    run = selectors.run_get(as_of=as_of)
+    if run is None or (as_of is not None and run.as_of != as_of):
+        raise Http404
+    return run
+
+
+class ScoredCustomerOut(Schema):
+    customer_no: str
+    name: str
+    home_unit: str
+    segment: str | None
+    stage: str | None
+    r_score: int | None
+    f_score: int | None
+    m_score: int | None
+    p_alive: float | None
+    expected_purchases: float | None
+    clv: int | None
+    clv_margin: int | None
+    revenue: int | None
+    margin: int | None
+    profitability: str | None
+
+    @staticmethod
+    def resolve_name(obj: Customer, context) -> str:
+        # Analysts see masked names (selectors.customer_present), as on the pages.
+        return customer_present(obj, personal=can_view_personal_data(context["request"].auth)).display_name
+
+    @staticmethod
+    def resolve_home_unit(obj: Customer) -> str:
+        return obj.home_unit.code
+
+    @staticmethod
+    def resolve_revenue(obj: Customer):
+        return obj.score_monetary
+
+    @staticmethod
+    def resolve_margin(obj: Customer):
+        return obj.score_margin
+
+    @staticmethod
+    def resolve_segment(obj: Customer):
+        return obj.score_segment
+
+    @staticmethod
+    def resolve_stage(obj: Customer):
+        return obj.score_stage
+
+    @staticmethod
+    def resolve_r_score(obj: Customer):
+        return obj.score_r_score
+
+    @staticmethod
+    def resolve_f_score(obj: Customer):
+        return obj.score_f_score
+
+    @staticmethod
+    def resolve_m_score(obj: Customer):
+        return obj.score_m_score
+
+    @staticmethod
+    def resolve_p_alive(obj: Customer):
+        return obj.score_p_alive
+
+    @staticmethod
+    def resolve_expected_purchases(obj: Customer):
+        return obj.score_expected_purchases
+
+    @staticmethod
+    def resolve_clv(obj: Customer):
+        return obj.score_clv
+
+    @staticmethod
+    def resolve_clv_margin(obj: Customer):
+        return obj.score_clv_margin
+
+    @staticmethod
+    def resolve_profitability(obj: Customer):
+        return obj.score_profitability
+
+
+
+class ScoreFilter(Schema):
+    as_of: date | None = None
+    unit: str | None = None
+    q: str | None = None
+    segment: str | None = None
+    stage: str | None = None
+    profitability: str | None = None
+    min_p_alive: float | None = None
+    max_p_alive: float | None = None
+    order: Literal["customer_no", "-clv", "clv", "-p_alive", "p_alive", "-monetary"] = "customer_no"
+
+
+@router.get("/crm/scores", response=list[ScoredCustomerOut], summary="Customers with their scores (one run)")
+@paginate(PageNumberPagination, page_size=100)
+def scores(request, filters: Query[ScoreFilter]):
+    run = _run_or_404(filters.as_of)
+    return selectors.scored_customers(
+        user=request.auth, run=run, unit_code=filters.unit, query=filters.q or "", segment=filters.segment or "",
+        stage=filters.stage or "", profitability=filters.profitability or "", min_p_alive=filters.min_p_alive,
+        max_p_alive=filters.max_p_alive, order=filters.order,
+    ).select_related("home_unit")
+
+
+class ScoreOut(Schema):
+    as_of: date
+    recency_days: int | None
+    frequency: int
+    monetary: int
+    r_score: int | None
+    f_score: int | None
+    m_score: int | None
+    segment: str
+    stage: str
+    btyd_frequency: float | None
+    btyd_recency: float | None
+    btyd_t: float | None
+    monetary_value: float | None
+    p_alive: float | None
+    expected_purchases: float | None
+    expected_spend: float | None
+    clv: int | None
+    clv_margin: int | None
+    cost: int
+    margin: int
+    profitability: str
+
+
+class CustomerScoresOut(Schema):
+    customer_no: str
+    name: str
+    scores: list[ScoreOut]
+
+
+@router.get("/crm/scores/{customer_no}", response=CustomerScoresOut,
+            summary="One customer's scores at every scored date (404 outside scope)")
+def customer_scores(request, customer_no: str):
+    customer = customer_get(user=request.auth, customer_no=customer_no)
+    if customer is None:
+        raise Http404
+    history: list[CustomerScore] = selectors.customer_scores(user=request.auth, customer=customer)
+    return {"customer_no": customer.customer_no, "name": customer.display_name, "scores": history}
+
+
+class EquityQuery(Schema):
+    as_of: date | None = None
+    unit: str | None = None
+    by: Literal["branch", "segment"] = "branch"
+
+
+class EquityOut(Schema):
+    branch: str | None = None
+    segment: str | None = None
+    customers: int
+    equity: int
+    equity_margin: int
+    mean_clv: float | None
+    p_alive: float | None
+
+
+@router.get("/crm/equity", response=list[EquityOut], summary="Customer equity (sum of CLV) per branch or segment")
+def equity(request, query: Query[EquityQuery]):
+    run = _run_or_404(query.as_of)
+    rows = selectors.customer_equity(user=request.auth, run=run, unit_code=query.unit, by=query.by)
+    if query.by == "branch":
+        return [{**r, "branch": r["branch_code"]} for r in rows]
+    return rows
+
+
+class GridOut(Schema):
+    as_of: date
+    counts: list[list[int]]
+    segments: list[list[str]]
+    total: int
+
+
+@router.get("/crm/rfm-grid", response=GridOut, summary="Customers per R x F score cell (rows R 1-5, columns F 1-5)")
+def rfm_grid(request, as_of: date | None = None, unit: str | None = None):
+    run = _run_or_404(as_of)
+    return {"as_of": run.as_of, **selectors.rfm_grid(user=request.auth, run=run, unit_code=unit)}
+
+
+class CohortOut(Schema):
+    cohort: date
+    months_since: int
+    active: int
+    cohort_size: int
+    share: float
+
+
+@router.get("/crm/cohorts", response=list[CohortOut],
+            summary="Cohort retention table (acquisition month x months since) of the visible transactions")
+def cohorts(request, unit: str | None = None, end: date | None = None):
+    table = selectors.cohort_table(user=request.auth, unit_code=unit, end=end)
+    return table.to_dicts()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "crm"
+urlpatterns = [
+    path("", views.rfm, name="rfm"),
+    path("cohorts/", views.cohorts, name="cohorts"),
+    path("clv/", views.clv, name="clv"),
+    path("profitability/", views.profitability, name="profitability"),
+    path("compute/", views.compute, name="compute"),
+]

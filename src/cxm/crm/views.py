@@ -1,0 +1,124 @@
+"""Pages of the customer relationship analytics. Views parse, call selectors and render."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cxm.core.exceptions import ApplicationError
+from cxm.customers import selectors as customer_selectors
+from cxm.web.scope import current_scope
+
+from . import charts, selectors
+from .forms import ComputeForm
+from .models import Segment, Stage
+from .services import can_compute_scores, scores_compute
+
+LARGEST = 10  # the largest customers by revenue: table, check and customer x product matrix
+
+
+def _base_context(request: HttpRequest, tab: str) -> dict:
+    run = selectors.run_get(as_of=request.GET.get("as_of"))
+    context = {"tab": tab, "run": run, "runs": list(selectors.run_list()[:24]), "scope": current_scope(request),
+               "can_compute": can_compute_scores(request.user)}
+    if context["can_compute"]:
+        _first, last = customer_selectors.transaction_date_range(user=request.user)
+        context["compute_form"] = ComputeForm(initial={"as_of": last})
+    return context
+
+
+@login_required
+def rfm(request: HttpRequest) -> HttpResponse:
+    """The R x F grid with segment names, the segments' size and value, the migration since the last run."""
+    ctx = _base_context(request, "rfm")
+    user, run, unit = request.user, ctx["run"], ctx["scope"].unit_code
+    grid = selectors.rfm_grid(user=user, run=run, unit_code=unit)
+    segments = selectors.segment_summary(user=user, run=run, unit_code=unit)
+    for row in segments:
+        row["label"] = charts.segment_label(row["segment"])
+        row["share"] = 100 * row["customers"] / grid["total"] if grid["total"] else None
+    previous = selectors.run_previous(run) if run is not None else None
+    migration = selectors.segment_migration(user=user, run=run, previous=previous, unit_code=unit)
+    for row in migration:
+        row["label"] = charts.segment_label(row["from"]) if row["from"] else _("(no purchase yet)")
+    stages = selectors.stage_counts(user=user, run=run, unit_code=unit)
+    ctx.update(grid=grid, figure=charts.rfm_grid_figure(grid), segments=segments, previous=previous,
+               migration=migration, segment_labels=[str(label) for _v, label in Segment.choices],
+               stages=[(label, stages.get(value, 0)) for value, label in Stage.choices])
+    return render(request, "crm/rfm.html", ctx)
+
+
+@login_required
+def cohorts(request: HttpRequest) -> HttpResponse:
+    """Cohort retention heat map and the monthly retention / churn rate of the visible transactions."""
+    ctx = _base_context(request, "cohorts")
+    scope = ctx["scope"]
+    frame = selectors.visible_transactions(user=request.user, unit_code=scope.unit_code, end=scope.end)
+    wide = selectors.cohort_wide(selectors.cohort_table(user=request.user, frame=frame))
+    rates = selectors.retention_by_month(user=request.user, frame=frame)
+    recent = rates.filter(rates["retention_rate"].is_not_null()).tail(12) if rates.height else rates
+    ctx.update(figure=charts.cohort_figure(wide), retention=charts.retention_figure(rates),
+               rates=list(recent.reverse().iter_rows(named=True)) if recent.height else [],
+               mean_crr=(recent["retention_rate"].mean() if recent.height else None))
+    return render(request, "crm/cohorts.html", ctx)
+
+
+@login_required
+def clv(request: HttpRequest) -> HttpResponse:
+    """CLV distribution, customer equity by branch and by segment, the fitted models."""
+    ctx = _base_context(request, "clv")
+    user, run, unit = request.user, ctx["run"], ctx["scope"].unit_code
+    values = selectors.clv_values(user=user, run=run, unit_code=unit)
+    branches = selectors.customer_equity(user=user, run=run, unit_code=unit, by="branch")
+    for row in branches:
+        row["name"] = charts.branch_name(row)
+    segments = selectors.customer_equity(user=user, run=run, unit_code=unit, by="segment")
+    for row in segments:
+        row["label"] = charts.segment_label(row["segment"])
+    ctx.update(histogram=charts.clv_histogram(values), equity_figure=charts.equity_figure(branches, by="branch"),
+               branches=branches, segments=segments,
+               total_equity=sum(int(r["equity"] or 0) for r in branches),
+               total_equity_margin=sum(int(r["equity_margin"] or 0) for r in branches),
+               n_scored=int(values.size), median_clv=float(np.median(values)) if values.size else None)
+    return render(request, "crm/clv.html", ctx)
+
+
+@login_required
+def profitability(request: HttpRequest) -> HttpResponse:
+    """Profitable, break-even and losing customers; revenue vs margin; the whale curve; customer x product."""
+    ctx = _base_context(request, "profitability")
+    user, run, unit = request.user, ctx["run"], ctx["scope"].unit_code
+    view = selectors.profitability_view(user=user, run=run, unit_code=unit, top=LARGEST)
+    labels = {row["customer"].id: f"{row['customer'].customer_no} {row['customer'].display_name}"
+              for row in view["largest"] if row["customer"] is not None}
+    matrix = selectors.product_margin_matrix(user=user, unit_code=unit, customer_ids=list(labels)) if labels else None
+    ctx.update(view=view, scatter=charts.profit_scatter(view["points"]), whale=charts.whale_figure(view["curve"]),
+               matrix=charts.matrix_figure(matrix, labels) if labels else None)
+    return render(request, "crm/profitability.html", ctx)
+
+
+@login_required
+@require_POST
+def compute(request: HttpRequest) -> HttpResponse:
+    """Compute the scores at a date (all-units roles only; others get 404 like anything out of scope)."""
+    if not can_compute_scores(request.user):
+        raise Http404
+    form = ComputeForm(request.POST)
+    if form.is_valid():
+        try:
+            run = scores_compute(as_of=form.cleaned_data["as_of"], user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Scores computed for %(n)s customers as of %(date)s.")
+                             % {"n": f"{run.n_customers:,}", "date": run.as_of.isoformat()})
+            return HttpResponseRedirect(f"{reverse('crm:rfm')}?as_of={run.as_of.isoformat()}")
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return HttpResponseRedirect(reverse("crm:rfm"))

@@ -1,0 +1,334 @@
+"""Import survey responses from a CSV, XLSX or SPSS .sav file into a wave, all or nothing.
+
+The pipeline is the one of :mod:`cxm.customers.importing.services`: read the file as text,
+map its columns (by item code and the usual attribute headers, or ``ITEM=Column``), check
+every cell at once, look the codes up through the access rules, then either refuse the whole
+file with every problem (row, column, value, reason) or write everything in one transaction.
+
+What is specific to responses:
+
+- the fields are the wave questionnaire's items (competitor items as prefix + code), each
+  checked against its own scale, plus the respondent attributes and comments
+  (:mod:`.schema`);
+- a coded branch, segment or channel column of an SPSS file is read through its value
+  labels (``1 -> "B01"`` or ``1 -> "강남점"``); a branch is found by its code, else by its
+  Korean or English name. All value and variable labels of the file are stored with the
+  import record (:class:`~.models.ResponseImport`), item codes stay numbers in the answers;
+- a respondent id may appear once per wave (in the file and across earlier imports);
+- in an anonymous wave no response may name a customer;
+- a blank segment of a known customer is the customer's segment, as in the public form;
+- every imported response is an ordinary :class:`~cxm.surveys.models.Response`, so it
+  counts on the CSI page exactly like one given through the public link. An import opens
+  no closed-loop cases: the answers were collected elsewhere, often long ago;
+- the import is recorded (who, when, file, format, rows, mapping, labels) and that record
+  is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+import polars as pl
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cxm.core.audit import acting_as
+from cxm.core.exceptions import AccessDenied
+from cxm.customers.importing.issues import ImportFailed, ImportIssue, ImportResult, make_issue
+from cxm.customers.importing.readers import ROW
+from cxm.customers.importing.schema import normalise_header, resolve_columns
+from cxm.customers.importing.services import ImportOptions
+from cxm.customers.importing.validate import (
+    check_cells,
+    check_new,
+    check_reference,
+    check_unique,
+    problems_to_issues,
+    raw,
+)
+from cxm.customers.models import Channel, Customer
+from cxm.org.access import can_import, restrict
+from cxm.org.models import OrgUnit
+from cxm.surveys.models import Response, Wave
+
+from .models import ImportedResponse, ResponseImport
+from .readers import ResponseTable, read_response_file
+from .schema import attribute_schema, comment_fields, rated_items, response_schema
+from .validate import check_items
+
+logger = logging.getLogger(__name__)
+
+Source = str | Path | bytes
+
+#: Attributes whose SPSS value labels replace the codes (what a label names is what is looked up).
+LABELLED_ATTRIBUTES = ("branch", "segment", "channel")
+#: Rows per lookup query (well under SQLite's bound-parameter limit).
+LOOKUP_CHUNK = 1000
+
+
+def responses_import(*, file: Source, wave: Wave, user, mapping: Mapping[str, str] | None = None,
+                     options: ImportOptions | None = None) -> ImportResult:
+    """Import the responses of a file into ``wave``, all or nothing.
+
+    Parameters
+    ----------
+    file : str, Path or bytes
+        The file (.csv UTF-8/UTF-8 with BOM/CP949, .xlsx, .sav), or its content; for content,
+        give the file name as ``options.source_name`` so that the format is known.
+    wave : Wave
+        The wave the answers belong to; its questionnaire defines the item columns.
+    user : User
+        The importing user: needs :func:`cxm.org.access.can_import`; every row's branch
+        must be in this user's scope and every customer visible to them.
+    mapping : dict of str to str, optional
+        Item code or attribute -> source column header (e.g. ``{"A11": "Q1_1"}``). Items
+        and attributes not mapped are found by their own name or a usual header.
+    options : ImportOptions, optional
+        Encoding, sheet, limits and the file's name.
+
+    Returns
+    -------
+    ImportResult
+        ``entity == "responses"``, ``created == {"responses": n}``; the mapping used and
+        the columns left unused. The import record is a :class:`~.models.ResponseImport`.
+
+    Raises
+    ------
+    AccessDenied
+        If ``user`` may not import.
+    ImportFailed
+        With every problem found (row, column, value, reason); nothing was written.
+    """
+    options = options or ImportOptions()
+    if not can_import(user):
+        raise AccessDenied(_("You may not import data."))
+    questionnaire = wave.questionnaire.parsed()
+    source_name = options.source_name or (Path(file).name if isinstance(file, (str, Path)) else None)
+    source = read_response_file(file, name=source_name, encoding=options.encoding, sheet=options.sheet)
+    table = source.table
+    schema = response_schema(questionnaire)
+    positions, issues = resolve_columns(schema, table.headers, mapping,
+                                        [table.letter(i) for i in range(len(table.headers))])
+    issues = _at_header(issues, schema.names, mapping)
+    items = [i for i in rated_items(questionnaire) if i.code in positions]
+    if not items:
+        codes = [i.code for i in rated_items(questionnaire)]
+        shown = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
+        issues.append(make_issue("no_item_columns", row=1, items=shown))
+    if issues:
+        raise ImportFailed(issues)
+    if table.frame.height == 0:
+        raise ImportFailed([make_issue("no_rows", row=2)])
+
+    cells = _cells(source, schema.names, positions)
+    typed, problems = check_cells(cells, attribute_schema(questionnaire), today=timezone.localdate())
+    answers, item_problems = check_items(cells, items)
+    typed = typed.join(answers, on=ROW, how="left", maintain_order="left")
+    typed, more = _check_references(typed, wave=wave, user=user)
+    problems = pl.concat([problems, item_problems, *more], how="vertical")
+    if problems.height:
+        headers = {name: table.headers[i] for name, i in positions.items()}
+        found, total = problems_to_issues(problems, headers, positions, options.max_issues)
+        raise ImportFailed(found, total=total)
+
+    columns = {name: table.headers[positions[name]] for name in schema.names if name in positions}
+    try:
+        with transaction.atomic():
+            with acting_as(user):
+                record = ResponseImport.objects.create(
+                    wave=wave, user=user, source_name=(source_name or "")[:255], file_format=source.file_format,
+                    encoding=table.encoding or "", sheet=table.sheet or "", rows=table.frame.height,
+                    columns=columns, value_labels=source.value_labels, column_labels=source.column_labels,
+                )
+            created = _write(typed, record=record, items=[i.code for i in items],
+                             comments=comment_fields(questionnaire), batch_size=options.batch_size)
+    except IntegrityError as exc:
+        # Most likely the same respondents were imported meanwhile; nothing of ours was kept.
+        logger.exception("response import refused by the database (source: %s)", source_name)
+        raise ImportFailed([], message=_(
+            "The database refused the import, perhaps because a record was added meanwhile; nothing was "
+            "imported. Check the file and try again."
+        )) from exc
+    return ImportResult(
+        entity="responses", rows_read=table.frame.height, created={"responses": created}, columns=columns,
+        unused_columns=tuple(h for i, h in enumerate(table.headers) if h and i not in positions.values()),
+    )
+
+
+def _at_header(issues: list[ImportIssue], names: list[str], mapping: Mapping[str, str] | None) -> list[ImportIssue]:
+    """Unknown mapping targets are reported on the header row, at the column they name.
+
+    :func:`resolve_columns` reports them in the mapping's order, one issue each, with no place.
+    """
+    known = {normalise_header(n) for n in names}
+    unknown = iter([t for t in (mapping or {}) if t not in names and normalise_header(t) not in known])
+    placed = []
+    for issue in issues:
+        target = next(unknown, None) if issue.code == "unknown_field" else None
+        placed.append(replace(issue, row=1, column=mapping[target], value=target) if target else issue)
+    return placed
+
+
+def _cells(source: ResponseTable, names: list[str], positions: dict[str, int]) -> pl.DataFrame:
+    """Row number and one text column per field; labelled attribute codes replaced by their labels."""
+    table = source.table
+    columns = [pl.col(ROW)]
+    for name in names:
+        if name not in positions:
+            columns.append(pl.lit(None, dtype=pl.String).alias(raw(name)))
+            continue
+        cell = pl.col(f"c{positions[name]}")
+        labels = source.value_labels.get(table.headers[positions[name]])
+        if name in LABELLED_ATTRIBUTES and labels:
+            cell = cell.replace(labels)
+        columns.append(cell.alias(raw(name)))
+    return table.frame.select(columns)
+
+
+# --- look-ups ----------------------------------------------------------------------------------
+
+
+def _distinct(frame: pl.DataFrame, column: str) -> list[str]:
+    return frame.get_column(column).drop_nulls().unique().sort().to_list()
+
+
+def _chunks(values: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _by_code_or_name(model, keys: list[str], fields: tuple[str, ...]) -> tuple[dict[str, tuple], set[str]]:
+    """Rows of ``model`` by code, else by Korean or English name; and the names that are not unique.
+
+    Loops over the distinct keys of the file (a few hundred branch codes at most), not its rows.
+    """
+    rows = []
+    for chunk in _chunks(keys):
+        rows.extend(model.objects.filter(Q(code__in=chunk) | Q(name_ko__in=chunk) | Q(name_en__in=chunk))
+                    .values_list("code", "name_ko", "name_en", *fields))
+    found: dict[str, tuple] = {}
+    by_name: dict[str, dict] = {}
+    for code, name_ko, name_en, *rest in rows:
+        found[code] = tuple(rest)
+        for name in {name_ko, name_en} - {""}:
+            by_name.setdefault(name, {})[rest[0]] = tuple(rest)
+    ambiguous = set()
+    for name, matches in by_name.items():
+        if name in found:
+            continue  # a code wins over a name
+        if len(matches) == 1:
+            found[name] = next(iter(matches.values()))
+        else:
+            ambiguous.add(name)
+    return {k: v for k, v in found.items() if k in set(keys)}, ambiguous & set(keys)
+
+
+def _branches(user, keys: list[str]) -> tuple[pl.DataFrame, set[str]]:
+    found, ambiguous = _by_code_or_name(OrgUnit, keys, ("id", "kind"))
+    ids = [unit_id for unit_id, _ in found.values()]
+    visible: set[int] = set()
+    for chunk in _chunks(ids):
+        visible.update(restrict(OrgUnit.objects.filter(id__in=chunk), user).values_list("id", flat=True))
+    labels = dict(OrgUnit.Kind.choices)
+    frame = pl.DataFrame(
+        {"key": list(found), "id": [i for i, _ in found.values()], "__kind": [k for _, k in found.values()],
+         "__kind_label": [str(labels.get(k, k)).lower() for _, k in found.values()],
+         "__visible": [i in visible for i, _ in found.values()]},
+        schema={"key": pl.String, "id": pl.Int64, "__kind": pl.String, "__kind_label": pl.String,
+                "__visible": pl.Boolean},
+    )
+    return frame, ambiguous
+
+
+def _check_references(typed: pl.DataFrame, *, wave: Wave, user) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    problems = [check_unique(typed, "respondent_id")]
+    given_ids = _distinct(typed, "respondent_id")
+    imported: list[str] = []
+    for chunk in _chunks(given_ids):
+        # Not restricted by scope: a respondent id names one respondent of the whole wave.
+        imported.extend(ImportedResponse.objects.filter(wave=wave, respondent_id__in=chunk)
+                        .values_list("respondent_id", flat=True))
+    problems.append(check_new(typed, "respondent_id", pl.Series("respondent_id", imported, dtype=pl.String))
+                    .with_columns(pl.lit("respondent_exists").alias("code")))
+
+    units, ambiguous = _branches(user, _distinct(typed, "branch"))
+    typed, found = check_reference(typed, "branch", units, unknown_code="unknown_branch", id_column="org_unit_id")
+    problems.append(found.with_columns(
+        pl.when(pl.col("value").is_in(list(ambiguous)) & (pl.col("code") == "unknown_branch"))
+        .then(pl.lit("ambiguous_branch")).otherwise(pl.col("code")).alias("code")))
+
+    channels, _ = _by_code_or_name(Channel, _distinct(typed, "channel"), ("id",))
+    known = pl.DataFrame({"key": list(channels), "id": [i for (i,) in channels.values()]},
+                         schema={"key": pl.String, "id": pl.Int64})
+    typed, found = check_reference(typed, "channel", known, unknown_code="unknown_channel", id_column="channel_id")
+    problems.append(found)
+
+    if wave.anonymous:
+        problems.append(typed.filter(pl.col("customer_no").is_not_null()).select(
+            pl.col(ROW), pl.lit("customer_no").alias("field"), pl.col(raw("customer_no")).alias("value"),
+            pl.lit("customer_in_anonymous_wave").alias("code"), pl.lit(None, dtype=pl.String).alias("param"),
+        ))
+        typed = typed.with_columns(pl.lit(None, dtype=pl.Int64).alias("customer_id"))
+    else:
+        customers: list[tuple[str, int]] = []
+        for chunk in _chunks(_distinct(typed, "customer_no")):
+            # Personal data: a customer the user may not see is reported like a missing one.
+            customers.extend(restrict(Customer.objects.filter(customer_no__in=chunk), user)
+                             .values_list("customer_no", "id", "segment"))
+        known = pl.DataFrame(customers, schema={"key": pl.String, "id": pl.Int64, "_segment": pl.String},
+                             orient="row")
+        typed, found = check_reference(typed, "customer_no", known, unknown_code="unknown_customer",
+                                       id_column="customer_id")
+        # As in the public form, a known customer brings their segment unless the file gives one.
+        typed = typed.with_columns(pl.coalesce("segment", pl.col("_segment").replace("", None)).alias("segment"))
+        problems.append(found)
+    return typed, problems
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _submitted_at(day: dt.date | None, now: dt.datetime) -> dt.datetime:
+    # A response date without a time is taken at noon, so it stays the same day in any time zone.
+    return now if day is None else timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def _write(typed: pl.DataFrame, *, record: ResponseImport, items: list[str], comments: dict[str, str],
+           batch_size: int) -> int:
+    """Create the responses and their import links in batches; returns how many."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise RuntimeError("the database must return the ids of bulk-created rows (PostgreSQL, SQLite >= 3.35)")
+    now = timezone.now()
+    wave = record.wave
+    columns = typed.select(
+        ROW, "org_unit_id", "channel_id", "customer_id", pl.col("segment").fill_null(""),
+        pl.col("competitor_name").fill_null(""), "language", "submitted_on",
+        pl.col("respondent_id").fill_null(""), *comments, *items,
+    )
+    created = 0
+    for batch in columns.iter_slices(batch_size):
+        rows = batch.to_dicts()
+        responses = [
+            Response(
+                wave=wave, org_unit_id=row["org_unit_id"], channel_id=row["channel_id"],
+                customer_id=row["customer_id"], segment=row["segment"], language=row["language"] or "ko",
+                submitted_at=_submitted_at(row["submitted_on"], now), competitor_name=row["competitor_name"],
+                answers={code: row[code] for code in items if row[code] is not None},
+                comments={key: row[field] for field, key in comments.items() if row[field]},
+            )
+            for row in rows
+        ]
+        Response.objects.bulk_create(responses, batch_size=batch_size)
+        ImportedResponse.objects.bulk_create([
+            ImportedResponse(response_id=response.pk, batch=record, wave=wave, row=row[ROW],
+                             respondent_id=row["respondent_id"])
+            for response, row in zip(responses, rows)
+        ], batch_size=batch_size)
+        created += len(responses)
+    return created
