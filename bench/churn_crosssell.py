@@ -30,11 +30,9 @@ Run: ``.venv/bin/python bench/churn_crosssell.py [--rows 10000000] [--customers 
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
-import sys
 import time
+
+from _child import peak_rss_mb, report, run_child
 
 CUTOFF, HORIZON = "2024-07-04", 90  # t1 = 2024-10-02, t1 + H = 2024-12-31 (the last day)
 
@@ -155,18 +153,13 @@ def child(engine: str, rows: int, customers: int, pandas_rows: int, sequential: 
         scale = rows / pandas_rows
         cs_tx = tx if pandas_rows >= rows else generate(pandas_rows, max(1, round(customers / scale)))
         out = run_pandas(tx, cs_tx)
-    out.update(engine=engine, rows=rows, peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    sys.stdout.write(json.dumps(out) + "\n")
+    out.update(engine=engine, rows=rows, peak_rss_mb=peak_rss_mb())
+    report(out)
 
 
 def spawn(engine: str, a) -> dict:
-    cmd = [sys.executable, __file__, "--child", engine, "--rows", str(a.rows), "--customers", str(a.customers),
-           "--pandas-rows", str(a.pandas_rows)] + ([] if a.next else ["--no-next"])
-    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if res.returncode:
-        sys.stderr.write(res.stderr)
-        raise SystemExit(f"{engine} child failed")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return run_child(__file__, engine, ["--rows", str(a.rows), "--customers", str(a.customers),
+                                        "--pandas-rows", str(a.pandas_rows)] + ([] if a.next else ["--no-next"]))
 
 
 def main() -> None:

@@ -23,11 +23,9 @@ Run: ``.venv/bin/python bench/rfm_cohort.py [--rows 10000000] [--customers 10000
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
-import sys
 import time
+
+from _child import peak_rss_mb, report, run_child
 
 AS_OF = "2024-12-31"
 
@@ -128,18 +126,12 @@ def child(engine: str, rows: int, customers: int) -> None:
     tx = generate(rows, customers)
     gen_s = time.perf_counter() - t0
     out = {"polars": run_polars, "ibis": run_ibis, "pandas": run_pandas}[engine](tx)
-    out.update(engine=engine, rows=rows, generate_s=gen_s,
-               peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    sys.stdout.write(json.dumps(out) + "\n")
+    out.update(engine=engine, rows=rows, generate_s=gen_s, peak_rss_mb=peak_rss_mb())
+    report(out)
 
 
 def spawn(engine: str, rows: int, customers: int) -> dict:
-    res = subprocess.run([sys.executable, __file__, "--child", engine, "--rows", str(rows),
-                          "--customers", str(customers)], capture_output=True, text=True, check=False)
-    if res.returncode:
-        sys.stderr.write(res.stderr)
-        raise SystemExit(f"{engine} child failed")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return run_child(__file__, engine, ["--rows", str(rows), "--customers", str(customers)])
 
 
 def main() -> None:

@@ -2,7 +2,8 @@
 
 Everything that differs between a laptop, CI and production comes from the environment:
 ``DATABASE_URL`` (SQLite file under ``CXM_DATA_DIR`` by default, or PostgreSQL),
-``CXM_SECRET_KEY``, ``CXM_DEBUG``, ``CXM_ALLOWED_HOSTS``, ``CXM_CURRENCY``.
+``CXM_SECRET_KEY``, ``CXM_DEBUG``, ``CXM_ALLOWED_HOSTS``, ``CXM_CURRENCY``,
+``CXM_CASE_FILE_MAX_BYTES``.
 """
 
 import importlib.util
@@ -150,6 +151,8 @@ USE_I18N = True
 USE_TZ = True
 
 CXM_CURRENCY = os.environ.get("CXM_CURRENCY", "KRW")
+# Largest case attachment (bytes); see cxm.voc.attachments.
+CXM_CASE_FILE_MAX_BYTES = int(os.environ.get("CXM_CASE_FILE_MAX_BYTES", 10 * 1024 * 1024))
 
 STATIC_URL = "/static/"
 # Static files are served from the finders by whitenoise; set CXM_STATIC_ROOT to collect them.

@@ -167,3 +167,13 @@ def test_cxm_demo_prints_a_login_for_each_role():
     assert again.exit_code == 0 and Customer.objects.count() == 200
     refused = CliRunner().invoke(app, ["demo", "--customers", "100", "--no-progress"])
     assert refused.exit_code == 1
+
+
+def test_the_load_leaves_planner_statistics_behind(small_demo, database_kind):
+    # a fresh SQLite file has none, and its planner then joins the scores through the wrong index
+    with connection.cursor() as cur:
+        if database_kind == "sqlite":
+            cur.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'customers_customer'")
+        else:
+            cur.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = 'customers_customer'")
+        assert cur.fetchone()[0] > 0

@@ -146,3 +146,18 @@ def test_api_with_token_hides_other_branch_visits(mystery_world, client):
 
 def test_api_without_credentials_is_refused(mystery_world, client):
     assert client.get("/api/mystery/results").status_code == 401
+
+
+def test_only_those_who_commission_visits_learn_who_the_shoppers_are(mystery_world, client):
+    # branch staff who knew the shopper would recognise them on the next visit
+    visit = mystery_world.visits.x1
+    manager = client_for(mystery_world, mystery_world.users.branch_manager)
+    assert "김하늘" not in manager.get(reverse("mystery:visit", args=[visit.pk])).content.decode()
+    assert "김하늘" not in manager.get(reverse("mystery:branch", args=["B01"])).content.decode()
+    _, key = api_token_create(user=mystery_world.users.branch_manager, name="t")
+    one = client.get(f"/api/mystery/visits/{visit.pk}", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert one["shopper_name"] == "" and one["agency"] == ""
+    admin = client_for(mystery_world, mystery_world.users.admin)
+    assert "김하늘" in admin.get(reverse("mystery:visit", args=[visit.pk])).content.decode()
+    _, key = api_token_create(user=mystery_world.users.admin, name="t")
+    assert client.get(f"/api/mystery/visits/{visit.pk}", HTTP_AUTHORIZATION=f"Bearer {key}").json()["shopper_name"] == "김하늘"

@@ -83,7 +83,18 @@ def test_a_file_of_a_case_outside_scope_is_404(org_world):
     url = reverse("voc:attachment", args=[case.number, attachment.pk])
     assert signed_in(org_world.users.branch_manager).get(url).status_code == 404
     assert signed_in(org_world.users.agent).get(url).status_code == 404
-    assert signed_in(org_world.users.analyst).get(url).status_code == 200  # analysts read every unit
+    assert signed_in(org_world.users.admin).get(url).status_code == 200
+
+
+def test_an_analyst_sees_that_a_file_exists_but_cannot_download_it(org_world):
+    # "analyst: read all, no personal data export" (domain spec 8): a customer's file may hold it
+    case = open_case(org_world, org_world.x)
+    upload(signed_in(org_world.users.agent), case, "영수증.pdf", b"%PDF-1.4 receipt")
+    attachment = CaseAttachment.objects.get()
+    analyst = signed_in(org_world.users.analyst)
+    assert analyst.get(reverse("voc:attachment", args=[case.number, attachment.pk])).status_code == 404
+    html = analyst.get(reverse("voc:detail", args=[case.number])).content.decode()
+    assert 'data-testid="attachment-name"' in html and 'data-testid="attachment-link"' not in html
 
 
 def test_a_file_cannot_be_fetched_through_another_visible_case(org_world):

@@ -97,6 +97,19 @@ def test_status_filter_narrows_the_inbox(org_world):
     assert assigned.number not in html
 
 
+def test_a_long_queue_is_paged_and_its_counts_cover_every_page(org_world):
+    overdue = [open_case(org_world, org_world.x, due_in=timedelta(hours=-2)) for _ in range(3)]
+    for _ in range(54):
+        open_case(org_world, org_world.x, due_in=timedelta(days=30))
+    client = signed_in(org_world.users.branch_manager)
+    first = client.get(reverse("voc:inbox"), {"view": "queue"}).content.decode()
+    assert len(case_numbers(first)) == 50 and case_numbers(first)[:3] == [c.number for c in overdue]
+    assert 'data-total="57" data-breaches="3"' in first and 'rel="next"' in first
+    second = client.get(reverse("voc:inbox"), {"view": "queue", "page": "2"}).content.decode()
+    assert len(case_numbers(second)) == 7 and not set(case_numbers(second)) & set(case_numbers(first))
+    assert 'data-breaches="3"' in second  # the whole list's count, not the page's
+
+
 # --- case page -----------------------------------------------------------------------------------
 
 

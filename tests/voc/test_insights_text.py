@@ -195,3 +195,11 @@ def test_demo_store_mining_finds_delivery_delay_in_honam(settings):
     assert Case.objects.filter(kind=Case.Kind.INQUIRY, channel=Case.Channel.CALL_CENTRE).count() > 100
     recurrence = claim_recurrence(MetricScope(user=admin, start=truth.START, end=truth.END))
     assert 0 < recurrence["recurrent"] < recurrence["claims"]
+
+
+def test_the_server_warm_up_loads_the_analyser_once_for_the_process():
+    from cxm.voc.selectors_text import _tokenizer, warm_up
+
+    warm_up()
+    assert _tokenizer.cache_info().currsize == 1
+    assert "배송" in _tokenizer().tokenize("배송이 늦어요")

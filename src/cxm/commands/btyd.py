@@ -12,6 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from cxm.commands._common import CustomerColumn, DateColumn, fail
+
 btyd_app = typer.Typer(help="Buy-till-you-die CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma) on files.",
                        no_args_is_help=True)
 sbg_app = typer.Typer(help="Shifted-beta-geometric retention model for contractual customers.",
@@ -37,20 +39,15 @@ class Format(str, Enum):
     json = "json"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
-
-
 def _read_csv(path: Path):
     import polars as pl
 
     if not path.exists():
-        raise _fail(f"file not found: {path}")
+        raise fail(f"file not found: {path}")
     try:
         return pl.read_csv(path, infer_schema_length=None)
     except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
-        raise _fail(f"cannot read {path} as CSV: {exc}") from None
+        raise fail(f"cannot read {path} as CSV: {exc}") from None
 
 
 def _model_class(model: Model):
@@ -66,7 +63,7 @@ def _model_class(model: Model):
 def _columns(frame, names: tuple[str, ...], path: Path):
     missing = [c for c in names if c not in frame.columns]
     if missing:
-        raise _fail(f"{path} lacks column(s) {', '.join(missing)}; it has {', '.join(frame.columns)}")
+        raise fail(f"{path} lacks column(s) {', '.join(missing)}; it has {', '.join(frame.columns)}")
     return [frame[c].cast(float).to_numpy() for c in names]
 
 
@@ -86,8 +83,8 @@ def _fit_payload(model: Model, fitted) -> dict:
 
 def summarize(
     transactions: Annotated[Path, typer.Argument(help="CSV of transactions, one row each.")],
-    customer: Annotated[str, typer.Option(help="Column of the customer id.")],
-    date: Annotated[str, typer.Option(help="Column of the transaction date (ISO date or YYYYMMDD).")],
+    customer: CustomerColumn,
+    date: DateColumn,
     calibration_end: Annotated[str, typer.Option(help="Last day of the calibration period (YYYY-MM-DD).")],
     amount: Annotated[Optional[str], typer.Option(help="Column of the amount; adds monetary_value.")] = None,
     freq: Annotated[Freq, typer.Option(help="Time unit: D (days) or W (weeks starting Monday).")] = Freq.D,
@@ -106,9 +103,9 @@ def summarize(
         out = customer_summary(frame, customer=customer, date=date, amount=amount,
                                calibration_end=calibration_end, freq=freq.value)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except Exception as exc:  # polars parse errors of the date column carry the offending value
-        raise _fail(f"cannot read column {date!r} as dates: {exc}") from None
+        raise fail(f"cannot read column {date!r} as dates: {exc}") from None
     if output is None:
         typer.echo(out.write_csv(), nl=False)
     else:
@@ -137,7 +134,7 @@ def fit(
         try:
             fitted = _fit_model(model, frame, summary)
         except ValueError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     payload = _fit_payload(model, fitted)
     if format is Format.json:
         typer.echo(json.dumps(payload, indent=2))
@@ -154,21 +151,21 @@ def _load_or_fit(spec: str, model: Model, frame, path: Path, option: str):
         try:
             return _fit_model(model, frame, path)
         except ValueError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     p = Path(spec)
     if not p.exists():
-        raise _fail(f"{option}: {spec!r} is neither 'fit' nor an existing JSON file")
+        raise fail(f"{option}: {spec!r} is neither 'fit' nor an existing JSON file")
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise _fail(f"{option}: {p} is not JSON: {exc}") from None
+        raise fail(f"{option}: {p} is not JSON: {exc}") from None
     params = data.get("params", data) if isinstance(data, dict) else None
     if not isinstance(params, dict):
-        raise _fail(f"{option}: {p} holds no 'params' object")
+        raise fail(f"{option}: {p} holds no 'params' object")
     try:
         return cls.from_params(params)
     except (ValueError, TypeError) as exc:
-        raise _fail(f"{option}: {exc}") from None
+        raise fail(f"{option}: {exc}") from None
 
 
 def predict(
@@ -194,14 +191,14 @@ def predict(
     import polars as pl
 
     if model is Model.gammagamma:
-        raise _fail("--model must be a purchase model (bgnbd, mbgnbd, paretonbd); "
+        raise fail("--model must be a purchase model (bgnbd, mbgnbd, paretonbd); "
                     "give Gamma-Gamma through --spend-params")
     if not horizon > 0:
-        raise _fail(f"--horizon must be positive; got {horizon!r}")
+        raise fail(f"--horizon must be positive; got {horizon!r}")
     if periods < 1:
-        raise _fail(f"--periods must be at least 1; got {periods!r}")
+        raise fail(f"--periods must be at least 1; got {periods!r}")
     if discount_rate < 0:
-        raise _fail(f"--discount-rate must be non-negative; got {discount_rate!r}")
+        raise fail(f"--discount-rate must be non-negative; got {discount_rate!r}")
     frame = _read_csv(summary)
     x, t_x, t = _columns(frame, ("frequency", "recency", "T"), summary)
     fitted = _load_or_fit(params, model, frame, summary, "--params")
@@ -219,7 +216,7 @@ def predict(
             cols["clv"] = discounted_clv(fitted, spend, x, t_x, t, m, periods=periods,
                                          period_length=horizon / periods, discount_rate=discount_rate)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     out = frame.with_columns([pl.Series(k, np.asarray(v, dtype=float)) for k, v in cols.items()])
     if output is None:
         typer.echo(out.write_csv(), nl=False)
@@ -255,10 +252,10 @@ def sbg_fit(
         try:
             fitted = ShiftedBetaGeometricModel().fit(alive[order], period=period[order])
         except ValueError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     last = int(period.max()) + 5 if horizon is None else horizon
     if last < 0:
-        raise _fail(f"--horizon must be non-negative; got {horizon!r}")
+        raise fail(f"--horizon must be non-negative; got {horizon!r}")
     steps = np.arange(0, last + 1)
     surv = fitted.survival(steps)
     projection = [{"period": int(k), "survival": float(s),

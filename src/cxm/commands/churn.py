@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from cxm.commands._common import CustomerColumn, DateColumn, TransactionsFile, failing_on_bad_input, read_table
 
 
 class Format(str, Enum):
@@ -23,28 +24,10 @@ class Model(str, Enum):
     gbm = "gbm"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
-
-
-def _read(path: Path):
-    import polars as pl
-
-    if not path.exists():
-        raise _fail(f"file not found: {path}")
-    try:
-        if path.suffix.lower() == ".parquet":
-            return pl.read_parquet(path)
-        return pl.read_csv(path, infer_schema_length=None)
-    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError) as exc:
-        raise _fail(f"cannot read {path}: {exc}") from None
-
-
 def churn(
-    transactions: Annotated[Path, typer.Argument(help="CSV (or .parquet) of transactions, one row each.")],
-    customer: Annotated[str, typer.Option(help="Column of the customer id.")],
-    date: Annotated[str, typer.Option(help="Column of the transaction date (ISO date or YYYYMMDD).")],
+    transactions: TransactionsFile,
+    customer: CustomerColumn,
+    date: DateColumn,
     cutoff: Annotated[str, typer.Option(help="Training cutoff t0 (YYYY-MM-DD); the test cutoff is t0 + horizon.")],
     horizon: Annotated[int, typer.Option(help="Days: churned = no purchase in the next HORIZON days.")],
     amount: Annotated[Optional[str], typer.Option(help="Column of the amount; adds the spend features.")] = None,
@@ -81,14 +64,10 @@ def churn(
 
     from cxm.analytics.churn import holdout_validate
 
-    frame = _read(transactions)
-    try:
+    frame = read_table(transactions)
+    with failing_on_bad_input(f"cannot read column {date!r} as dates"):
         result = holdout_validate(frame, customer=customer, date=date, amount=amount, cutoff=cutoff,
                                   horizon_days=horizon, model=model.value)
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    except pl.exceptions.PolarsError as exc:  # date parse errors carry the offending value
-        raise _fail(f"cannot read column {date!r} as dates: {exc}") from None
 
     logistic = model is Model.logistic
     out = result.to_dict()

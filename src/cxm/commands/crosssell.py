@@ -12,33 +12,17 @@ from typing import Annotated, Optional
 
 import typer
 
+from cxm.commands._common import CustomerColumn, fail, failing_on_bad_input, read_table
+
 
 class Format(str, Enum):
     json = "json"
     table = "table"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
-
-
-def _read(path: Path):
-    import polars as pl
-
-    if not path.exists():
-        raise _fail(f"file not found: {path}")
-    try:
-        if path.suffix.lower() == ".parquet":
-            return pl.read_parquet(path)
-        return pl.read_csv(path, infer_schema_length=None)
-    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError) as exc:
-        raise _fail(f"cannot read {path}: {exc}") from None
-
-
 def crosssell(
     transactions: Annotated[Path, typer.Argument(help="CSV (or .parquet), one row per purchase of a product.")],
-    customer: Annotated[str, typer.Option(help="Column of the customer id.")],
+    customer: CustomerColumn,
     product: Annotated[str, typer.Option(help="Column of the product id.")],
     min_support: Annotated[float, typer.Option(help="Minimum support of a rule (share of customers, 0-1).")] = 0.0,
     min_count: Annotated[int, typer.Option(help="Minimum number of customers behind a rule.")] = 1,
@@ -69,15 +53,11 @@ def crosssell(
     from cxm.analytics.jsonsafe import json_clean
 
     if top < 1:
-        raise _fail("--top must be at least 1")
-    frame = _read(transactions)
-    try:
+        raise fail("--top must be at least 1")
+    frame = read_table(transactions)
+    with failing_on_bad_input("cannot read the file's columns"):
         model = CrossSell(min_support=min_support, min_count=min_count, sequential=next_).fit(
             frame, customer=customer, product=product, date=date)
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    except pl.exceptions.PolarsError as exc:
-        raise _fail(f"cannot read the file's columns: {exc}") from None
     rules = model.rules_.head(top)
     if format is Format.json:
         out = {"n_customers": model.n_baskets_, "n_products": model.products_.len(), "min_support": min_support,

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from cxm.commands._common import CustomerColumn, DateColumn, TransactionsFile, failing_on_bad_input, read_table
 
 
 class Format(str, Enum):
@@ -19,28 +20,10 @@ class Format(str, Enum):
     csv = "csv"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
-
-
-def _read(path: Path):
-    import polars as pl
-
-    if not path.exists():
-        raise _fail(f"file not found: {path}")
-    try:
-        if path.suffix.lower() == ".parquet":
-            return pl.read_parquet(path)
-        return pl.read_csv(path, infer_schema_length=None)
-    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError) as exc:
-        raise _fail(f"cannot read {path}: {exc}") from None
-
-
 def rfm(
-    transactions: Annotated[Path, typer.Argument(help="CSV (or .parquet) of transactions, one row each.")],
-    customer: Annotated[str, typer.Option(help="Column of the customer id.")],
-    date: Annotated[str, typer.Option(help="Column of the transaction date (ISO date or YYYYMMDD).")],
+    transactions: TransactionsFile,
+    customer: CustomerColumn,
+    date: DateColumn,
     amount: Annotated[str, typer.Option(help="Column of the transaction amount.")],
     as_of: Annotated[Optional[str], typer.Option(
         help="As-of date (YYYY-MM-DD); default: the latest transaction date in the file.")] = None,
@@ -72,8 +55,8 @@ def rfm(
 
     from cxm.analytics.rfm import SEGMENTS, rfm_table
 
-    frame = _read(transactions)
-    try:
+    frame = read_table(transactions)
+    with failing_on_bad_input(f"cannot read column {date!r} as dates"):  # date parse errors carry the value
         if as_of is None:
             from cxm.analytics.rfm import _day_expr
 
@@ -84,10 +67,6 @@ def rfm(
                 raise ValueError(f"{transactions} has no transactions")
             as_of = latest.isoformat()
         table = rfm_table(frame, customer=customer, date=date, amount=amount, as_of=as_of)
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    except pl.exceptions.PolarsError as exc:  # date parse errors carry the offending value
-        raise _fail(f"cannot read column {date!r} as dates: {exc}") from None
 
     if format is Format.csv:
         typer.echo(table.write_csv(), nl=False)

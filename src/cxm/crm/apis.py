@@ -64,6 +64,11 @@ class ScoredCustomerOut(Schema):
     revenue: int | None
     margin: int | None
     profitability: str | None
+    churn_probability: float | None
+
+    @staticmethod
+    def resolve_churn_probability(obj: Customer):
+        return obj.score_churn_probability
 
     @staticmethod
     def resolve_name(obj: Customer, context) -> str:
@@ -133,7 +138,10 @@ class ScoreFilter(Schema):
     profitability: str | None = None
     min_p_alive: float | None = None
     max_p_alive: float | None = None
-    order: Literal["customer_no", "-clv", "clv", "-p_alive", "p_alive", "-monetary"] = "customer_no"
+    min_churn: float | None = None
+    max_churn: float | None = None
+    order: Literal["customer_no", "-clv", "clv", "-p_alive", "p_alive", "-monetary", "-churn_probability",
+                   "churn_probability"] = "customer_no"
 
 
 @router.get("/crm/scores", response=list[ScoredCustomerOut], summary="Customers with their scores (one run)")
@@ -143,7 +151,8 @@ def scores(request, filters: Query[ScoreFilter]):
     return selectors.scored_customers(
         user=request.auth, run=run, unit_code=filters.unit, query=filters.q or "", segment=filters.segment or "",
         stage=filters.stage or "", profitability=filters.profitability or "", min_p_alive=filters.min_p_alive,
-        max_p_alive=filters.max_p_alive, order=filters.order,
+        max_p_alive=filters.max_p_alive, min_churn=filters.min_churn, max_churn=filters.max_churn,
+        order=filters.order,
     ).select_related("home_unit")
 
 
@@ -169,6 +178,8 @@ class ScoreOut(Schema):
     cost: int
     margin: int
     profitability: str
+    churn_probability: float | None
+    churn_drivers: str
 
 
 class CustomerScoresOut(Schema):
@@ -238,3 +249,98 @@ class CohortOut(Schema):
 def cohorts(request, unit: str | None = None, end: date | None = None):
     table = selectors.cohort_table(user=request.auth, unit_code=unit, end=end)
     return table.to_dicts()
+
+
+# --- churn risk and cross-sell -------------------------------------------------------------------
+
+
+class ChurnRunOut(Schema):
+    as_of: date
+    churn: dict
+
+
+@router.get("/crm/churn", response=ChurnRunOut,
+            summary="The churn classifier of a run: holdout validation (AUC, Brier, lift, calibration), "
+                    "coefficients, churn seen per P(alive) band")
+def churn_run(request, as_of: date | None = None):
+    # fitted company-wide; model numbers only, no customer
+    run = _run_or_404(as_of)
+    return {"as_of": run.as_of, "churn": run.churn}
+
+
+class CustomerChurnOut(Schema):
+    customer_no: str
+    as_of: date
+    churn_probability: float | None
+    drivers: list[str]
+    p_alive: float | None
+    horizon_days: int | None
+
+
+def _customer_or_404(request, customer_no: str) -> Customer:
+    customer = customer_get(user=request.auth, customer_no=customer_no)
+    if customer is None:
+        raise Http404
+    return customer
+
+
+@router.get("/crm/churn/{customer_no}", response=CustomerChurnOut,
+            summary="One customer's churn risk at a run (404 outside scope)")
+def customer_churn(request, customer_no: str, as_of: date | None = None):
+    customer = _customer_or_404(request, customer_no)
+    run = _run_or_404(as_of)
+    score = selectors.customer_score_at(user=request.auth, customer=customer, run=run)
+    if score is None:
+        raise Http404
+    return {"customer_no": customer.customer_no, "as_of": run.as_of, "churn_probability": score.churn_probability,
+            "drivers": [d for d in score.churn_drivers.split(",") if d], "p_alive": score.p_alive,
+            "horizon_days": (run.churn or {}).get("horizon_days")}
+
+
+class RecommendationOut(Schema):
+    sku: str
+    name: str
+    because_sku: str
+    because_name: str
+    count: int
+    support: float
+    confidence: float
+    lift: float
+
+
+@router.get("/crm/recommendations/{customer_no}", response=list[RecommendationOut],
+            summary="Products similar customers bought next that this customer lacks (404 outside scope)")
+def recommendations(request, customer_no: str, as_of: date | None = None, top: int = 5):
+    customer = _customer_or_404(request, customer_no)
+    run = _run_or_404(as_of)
+    rows = selectors.customer_recommendations(user=request.auth, customer=customer, run=run,
+                                              top=max(1, min(top, 50)))
+    return [{"sku": r["product"].sku, "name": r["product"].name, "because_sku": r["antecedent"].sku,
+             "because_name": r["antecedent"].name, "count": r["count"], "support": r["support"],
+             "confidence": r["confidence"], "lift": r["lift"]} for r in rows]
+
+
+class RuleOut(Schema):
+    antecedent: str
+    consequent: str
+    count: int
+    antecedent_count: int
+    consequent_count: int
+    support: float
+    confidence: float
+    lift: float
+
+    @staticmethod
+    def resolve_antecedent(obj) -> str:
+        return obj.antecedent.sku
+
+    @staticmethod
+    def resolve_consequent(obj) -> str:
+        return obj.consequent.sku
+
+
+@router.get("/crm/rules", response=list[RuleOut],
+            summary="The run's strongest \"bought next\" rules (anonymous counts, the same for every branch)")
+def rules(request, as_of: date | None = None, top: int = 30, min_count: int = 1):
+    run = _run_or_404(as_of)
+    return selectors.strongest_rules(run=run, top=max(1, min(top, 500)), min_count=min_count)

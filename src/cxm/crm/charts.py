@@ -187,3 +187,85 @@ def score_history_figure(scores: list) -> dict | None:
                    yaxis2={"title": {"text": _("CLV")}, "overlaying": "y", "side": "right", "tickprefix": symbol,
                            "tickformat": ",", "showgrid": False, "rangemode": "tozero"},
                    legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"})
+
+
+RISK_COLOR = "#c92a2a"
+
+
+def feature_label(name: str) -> str:
+    """A churn feature's name for people (:data:`cxm.analytics.churn.FEATURES`)."""
+    labels = {
+        "recency_days": _("Days since the last purchase"), "frequency": _("Purchases"),
+        "tenure_days": _("Days since the first purchase"), "ipt_mean": _("Mean days between purchases"),
+        "ipt_overdue": _("Overdue (days since last / usual gap)"), "count_trend": _("Trend of purchases"),
+        "monetary": _("Revenue"), "avg_amount": _("Mean purchase amount"), "spend_trend": _("Trend of spending"),
+        "satisfaction": _("Satisfaction (recommend 0-10)"), "complaints": _("Complaints"),
+    }
+    if name.startswith("missingindicator_"):
+        base = name.removeprefix("missingindicator_")
+        return _("%(feature)s is unknown") % {"feature": labels.get(base, base)}
+    return str(labels.get(name, name))
+
+
+def driver_labels(drivers: str, coefficients: dict | None) -> list[str]:
+    """A customer's stored drivers ("ipt_overdue,monetary") as "feature: high/low" for people.
+
+    A driver raises the risk, so its value is high where the coefficient is positive and low
+    where it is negative (the coefficients of the run that stored it).
+    """
+    out = []
+    for name in (drivers or "").split(","):
+        if not name:
+            continue
+        coef = (coefficients or {}).get(name)
+        if coef is None:
+            out.append(feature_label(name))
+        elif coef > 0:
+            out.append(_("%(feature)s: high") % {"feature": feature_label(name)})
+        else:
+            out.append(_("%(feature)s: low") % {"feature": feature_label(name)})
+    return out
+
+
+def calibration_figure(bins: list[dict]) -> dict | None:
+    """Observed churn rate against the mean predicted risk per decile of the holdout, with the diagonal."""
+    if not bins:
+        return None
+    x = [b["mean_predicted"] for b in bins]
+    y = [b["observed_rate"] for b in bins]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=_("Perfect calibration"),
+                             line={"color": "#868e96", "dash": "dot"}, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=_("Holdout deciles"),
+                             line={"color": RISK_COLOR, "width": 3}, marker={"size": 9},
+                             text=[str(b["bin"]) for b in bins],
+                             hovertemplate="%{text}: %{x:.2f} → %{y:.2f}<extra></extra>"))
+    return _layout(fig, height=380, xaxis={"title": {"text": _("Predicted churn risk (decile mean)")}, "range": [0, 1]},
+                   yaxis={"title": {"text": _("Churn rate seen")}, "range": [0, 1]},
+                   legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.25, "yanchor": "top"})
+
+
+def risk_histogram(values: np.ndarray, *, bins: int = 20) -> dict | None:
+    """Customers per band of stored churn risk (0-1)."""
+    if values.size == 0:
+        return None
+    counts, edges = np.histogram(values, bins=bins, range=(0.0, 1.0))
+    mids = (edges[:-1] + edges[1:]) / 2
+    fig = go.Figure(go.Bar(x=mids.tolist(), y=counts.tolist(), width=float(edges[1] - edges[0]) * 0.95,
+                           marker={"color": RISK_COLOR}, hovertemplate="%{x:.2f}: %{y:,}<extra></extra>"))
+    return _layout(fig, height=320, bargap=0.05, xaxis={"title": {"text": _("Churn risk")}, "range": [0, 1]},
+                   yaxis={"title": {"text": _("Customers")}, "tickformat": ","})
+
+
+def drivers_figure(coefficients: dict[str, float]) -> dict | None:
+    """The classifier's coefficients on standardised features (right = more churn), horizontal bars."""
+    items = sorted(((k, v) for k, v in coefficients.items() if k != "intercept" and v is not None),
+                   key=lambda kv: abs(kv[1]))
+    if not items:
+        return None
+    fig = go.Figure(go.Bar(x=[v for _k, v in items], y=[feature_label(k) for k, _v in items], orientation="h",
+                           marker={"color": [RISK_COLOR if v > 0 else REVENUE_COLOR for _k, v in items]},
+                           hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
+    return _layout(fig, height=max(260, 26 * len(items) + 90), margin={"l": 24, "r": 24, "t": 16, "b": 48},
+                   xaxis={"title": {"text": _("Coefficient")}, "zeroline": True},
+                   yaxis={"type": "category", "automargin": True})

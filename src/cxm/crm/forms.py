@@ -14,12 +14,21 @@ P_ALIVE_BANDS = (
     ("low", _("Likely gone (P(alive) < 0.3)")),
 )
 BAND_LIMITS = {"high": (0.7, None), "mid": (0.3, 0.7), "low": (None, 0.3)}
+CHURN_BANDS = (
+    ("", _("Any churn risk")),
+    ("high", _("High churn risk (≥ 0.6)")),
+    ("mid", _("Medium churn risk (0.3 – 0.6)")),
+    ("low", _("Low churn risk (< 0.3)")),
+)
+CHURN_LIMITS = {"high": (0.6, None), "mid": (0.3, 0.6), "low": (None, 0.3)}
 ORDERS = (
     ("customer_no", _("Customer number")),
     ("-clv", _("CLV, highest first")),
     ("-p_alive", _("P(alive), highest first")),
     ("p_alive", _("P(alive), lowest first")),
     ("-monetary", _("Revenue, highest first")),
+    ("-churn_probability", _("Churn risk, highest first")),
+    ("churn_probability", _("Churn risk, lowest first")),
 )
 
 
@@ -32,6 +41,7 @@ class ScoreFilterForm(forms.Form):
     profitability = forms.ChoiceField(label=_("Profitability"), required=False,
                                       choices=[("", _("All classes")), *Profitability.choices])
     alive = forms.ChoiceField(label=_("P(alive)"), required=False, choices=P_ALIVE_BANDS)
+    churn = forms.ChoiceField(label=_("Churn risk"), required=False, choices=CHURN_BANDS)
     order = forms.ChoiceField(label=_("Sort by"), required=False, choices=ORDERS)
 
     def filters(self) -> dict:
@@ -40,8 +50,10 @@ class ScoreFilterForm(forms.Form):
             return {}
         data = self.cleaned_data
         low, high = BAND_LIMITS.get(data.get("alive") or "", (None, None))
+        churn_low, churn_high = CHURN_LIMITS.get(data.get("churn") or "", (None, None))
         return {"segment": data.get("segment") or "", "stage": data.get("stage") or "",
                 "profitability": data.get("profitability") or "", "min_p_alive": low, "max_p_alive": high,
+                "min_churn": churn_low, "max_churn": churn_high,
                 "order": data.get("order") or "customer_no"}
 
 

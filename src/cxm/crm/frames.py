@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
-from cxm.customers.models import Customer, Transaction
+from cxm.customers.models import Customer, Product, Transaction
 
 FETCH_ROWS = 50_000
 
@@ -134,3 +134,45 @@ def recommend_frame(*, end: date | None = None, customers: QuerySet[Customer] | 
     if not parts:
         return pl.DataFrame(schema=RECOMMEND_SCHEMA)
     return pl.concat(parts).select([pl.col(k).cast(v) for k, v in RECOMMEND_SCHEMA.items()])
+
+
+PURCHASE_SCHEMA = {"customer_id": pl.Int64, "sku": pl.String, "occurred_on": pl.Date}
+
+
+def purchase_frame(transactions: QuerySet[Transaction], *, end: date | None = None,
+                   customer_ids: list[int] | None = None) -> pl.DataFrame:
+    """Products bought by known customers in an already restricted transaction queryset, up to ``end``.
+
+    Columns: ``customer_id``, ``sku`` (the product), ``occurred_on`` (Date); one row per line.
+    Feeds :class:`cxm.analytics.crosssell.CrossSell` (product = SKU).
+    """
+    qs = transactions.filter(customer__isnull=False, lines__isnull=False)
+    if end is not None:
+        qs = qs.filter(occurred_on__lte=end)
+    if customer_ids is not None:
+        qs = qs.filter(customer_id__in=customer_ids)
+    qs = qs.order_by().annotate(day=Cast("occurred_on", CharField())).values_list(
+        "customer_id", "lines__product_id", "day")
+    # product ids over the wire (no join to the product table), SKUs from the small product table
+    frame = frame_of(qs, {"customer_id": pl.Int64, "product_id": pl.Int64, "occurred_on": pl.Date})
+    skus = pl.DataFrame(list(Product.objects.values_list("id", "sku")), schema={"product_id": pl.Int64, "sku": pl.String},
+                        orient="row")
+    return frame.join(skus, on="product_id", how="left").select(list(PURCHASE_SCHEMA))
+
+
+COMPLAINT_SCHEMA = {"customer_id": pl.Int64, "occurred_on": pl.Date}
+
+
+def complaint_frame(cases: QuerySet, *, end: date | None = None) -> pl.DataFrame:
+    """Complaints of known customers in an already restricted case queryset, opened by ``end``.
+
+    Columns: ``customer_id``, ``occurred_on`` (the opening day) -- the side frame of
+    :func:`cxm.analytics.churn.churn_features` (``complaints``).
+    """
+    from django.db.models.functions import TruncDate
+
+    qs = cases.filter(customer__isnull=False, kind="complaint")
+    if end is not None:
+        qs = qs.filter(opened_at__date__lte=end)
+    qs = qs.order_by().annotate(day=Cast(TruncDate("opened_at"), CharField())).values_list("customer_id", "day")
+    return frame_of(qs, COMPLAINT_SCHEMA)

@@ -28,6 +28,13 @@ class ScoreRun(models.Model):
     #: time unit, horizon, discount rate, lifecycle thresholds, ...
     settings = models.JSONField(_("settings"), default=dict)
     seconds = models.FloatField(_("seconds"), default=0.0)
+    #: The churn classifier of the run (:mod:`cxm.analytics.churn`): ``validation`` (the
+    #: time-based holdout, ``ChurnValidation.to_dict()``), ``coefficients`` of the model that
+    #: scored the customers, ``p_alive_bands`` (churn seen per BG/NBD P(alive) band on the
+    #: holdout), ``horizon_days``, ``fit_cutoff``, ``n_train``, the side data used; or ``skipped``.
+    churn = models.JSONField(_("churn model"), default=dict)
+    #: The cross-sell rules' fit (:mod:`cxm.analytics.crosssell`): baskets, products, rules, thresholds.
+    crosssell = models.JSONField(_("cross-sell rules"), default=dict)
 
     class Meta:
         ordering = ["-as_of"]
@@ -114,6 +121,9 @@ class CustomerScore(models.Model):
     cost = models.BigIntegerField(_("cost"), default=0)
     margin = models.BigIntegerField(_("margin"), default=0)
     profitability = models.CharField(_("profitability"), max_length=12, choices=Profitability.choices, blank=True)
+    # behavioural churn risk: P(no purchase in the run's churn horizon) and the features pushing it up most
+    churn_probability = models.FloatField(_("churn risk"), null=True, blank=True)
+    churn_drivers = models.CharField(_("churn drivers"), max_length=120, blank=True, default="")
 
     # Scores follow the customer's current home branch: the access rule of the customer itself.
     scope_field = "customer__home_unit"
@@ -126,7 +136,39 @@ class CustomerScore(models.Model):
         indexes = [
             models.Index(fields=["customer", "as_of"], name="crm_score_customer_date"),
             models.Index(fields=["run", "segment"], name="crm_score_run_segment"),
+            models.Index(fields=["run", "churn_probability"], name="crm_score_run_churn"),
         ]
 
     def __str__(self) -> str:
         return f"{self.customer_id} @ {self.as_of}"
+
+
+class CrossSellRule(models.Model):
+    """A "bought next" rule ``antecedent -> consequent`` fitted at a run (the cached fit of the run).
+
+    Counts of customers only, fitted company-wide and kept only from ``min_count`` customers up
+    (:attr:`ScoreRun.crosssell`): no customer, branch or transaction is identifiable from a rule,
+    so rules are not scoped. Which products a customer owns is read through the access rules.
+    """
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="rules")
+    antecedent = models.ForeignKey("customers.Product", verbose_name=_("bought first"), on_delete=models.CASCADE,
+                                   related_name="+")
+    consequent = models.ForeignKey("customers.Product", verbose_name=_("bought next"), on_delete=models.CASCADE,
+                                   related_name="+")
+    count = models.PositiveIntegerField(_("customers"))
+    antecedent_count = models.PositiveIntegerField(_("customers with the first product"))
+    consequent_count = models.PositiveIntegerField(_("customers with the next product"))
+    support = models.FloatField(_("support"))
+    confidence = models.FloatField(_("confidence"))
+    lift = models.FloatField(_("lift"))
+
+    class Meta:
+        ordering = ["-lift", "-confidence", "-count"]
+        verbose_name = _("cross-sell rule")
+        verbose_name_plural = _("cross-sell rules")
+        constraints = [models.UniqueConstraint(fields=["run", "antecedent", "consequent"], name="crm_rule_one_per_pair")]
+        indexes = [models.Index(fields=["run", "antecedent"], name="crm_rule_run_antecedent")]
+
+    def __str__(self) -> str:
+        return f"{self.antecedent_id} -> {self.consequent_id} @ {self.run_id}"

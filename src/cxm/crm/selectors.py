@@ -23,11 +23,11 @@ from cxm.customers.selectors import customer_mask, customer_search, transaction_
 from cxm.org.access import restrict, within_picked_unit
 
 from .frames import frame_of, line_frame, transaction_frame
-from .models import CustomerScore, ScoreRun
+from .models import CrossSellRule, CustomerScore, ScoreRun
 
 #: Score fields shown beside a customer in lists (annotated from the run's score row).
 LIST_FIELDS = ("segment", "stage", "p_alive", "clv", "clv_margin", "r_score", "f_score", "m_score",
-               "expected_purchases", "profitability", "monetary", "margin")
+               "expected_purchases", "profitability", "monetary", "margin", "churn_probability")
 ORDERINGS = {
     "customer_no": ("customer_no",),
     "-clv": ("-score_clv", "customer_no"),
@@ -35,6 +35,9 @@ ORDERINGS = {
     "-p_alive": ("-score_p_alive", "customer_no"),
     "p_alive": ("score_p_alive", "customer_no"),
     "-monetary": ("-score_monetary", "customer_no"),
+    # customers without a churn score (no purchase yet) last either way
+    "-churn_probability": (F("score_churn_probability").desc(nulls_last=True), "customer_no"),
+    "churn_probability": (F("score_churn_probability").asc(nulls_last=True), "customer_no"),
 }
 
 
@@ -77,6 +80,7 @@ def score_queryset(*, user, run: ScoreRun | None, unit_code: str | None = None) 
 def scored_customers(*, user, run: ScoreRun | None, unit_code: str | None = None, query: str = "",
                      segment: str = "", stage: str = "", profitability: str = "",
                      min_p_alive: float | None = None, max_p_alive: float | None = None,
+                     min_churn: float | None = None, max_churn: float | None = None,
                      order: str = "customer_no") -> QuerySet[Customer]:
     """Customers ``user`` may see, with their scores of ``run`` as ``score_<field>`` annotations.
 
@@ -89,7 +93,9 @@ def scored_customers(*, user, run: ScoreRun | None, unit_code: str | None = None
         # no scores yet: every score is empty (the templates show "–")
         empty = {f"score_{f}": Value(None, output_field=CustomerScore._meta.get_field(f)) for f in LIST_FIELDS}
         return qs.annotate(**empty).order_by(*ORDERINGS["customer_no"])
-    qs = qs.annotate(sc=FilteredRelation("scores", condition=Q(scores__run=run)))
+    # as_of too: (as_of, customer) is the unique index, one lookup per customer (with run_id alone
+    # SQLite may walk the run's whole index for every customer)
+    qs = qs.annotate(sc=FilteredRelation("scores", condition=Q(scores__run=run, scores__as_of=run.as_of)))
     qs = qs.annotate(**{f"score_{f}": F(f"sc__{f}") for f in LIST_FIELDS})
     if segment:
         qs = qs.filter(sc__segment=segment)
@@ -101,6 +107,10 @@ def scored_customers(*, user, run: ScoreRun | None, unit_code: str | None = None
         qs = qs.filter(sc__p_alive__gte=min_p_alive)
     if max_p_alive is not None:
         qs = qs.filter(sc__p_alive__lt=max_p_alive)
+    if min_churn is not None:
+        qs = qs.filter(sc__churn_probability__gte=min_churn)
+    if max_churn is not None:
+        qs = qs.filter(sc__churn_probability__lt=max_churn)
     return qs.order_by(*ORDERINGS.get(order, ORDERINGS["customer_no"]))
 
 
@@ -274,3 +284,83 @@ def retention_by_month(*, user, unit_code: str | None = None, end: date | None =
     if tx.height == 0:
         return pl.DataFrame()
     return retention_rates(tx, customer="customer_id", date="occurred_on", period="month")
+
+
+# --- churn risk and cross-sell --------------------------------------------------------------------
+
+
+def churn_view(*, user, run: ScoreRun | None, unit_code: str | None = None, top: int = 20) -> dict:
+    """The churn tab: the run's classifier record and the visible customers' stored risk.
+
+    Returns ``{"record": run.churn, "probabilities": the visible customers' P(churn) array,
+    "highest": the ``top`` customers at highest risk (score rows with ``customer`` masked for
+    the user)}``. The model record (validation, coefficients, the P(alive) bands) is fitted
+    company-wide and holds no personal data, so it is shown to every role.
+    """
+    if run is None:
+        return {"record": {}, "probabilities": np.array([]), "highest": []}
+    qs = score_queryset(user=user, run=run, unit_code=unit_code).filter(churn_probability__isnull=False)
+    probabilities = np.fromiter(qs.values_list("churn_probability", flat=True), dtype=float)
+    head = list(qs.select_related("customer__home_unit").order_by("-churn_probability", "customer_id")[:top])
+    customers = {c.id: c for c in customer_mask([row.customer for row in head], user=user)}
+    for row in head:
+        row.customer = customers[row.customer_id]
+    return {"record": run.churn or {}, "probabilities": probabilities, "highest": head}
+
+
+def customer_score_at(*, user, customer: Customer, run: ScoreRun | None) -> CustomerScore | None:
+    """The customer's score row of ``run`` (None outside the user's scope or without a score)."""
+    if run is None:
+        return None
+    return restrict(CustomerScore.objects.filter(run=run, customer=customer), user).first()
+
+
+def owned_products(*, user, customer: Customer) -> list[str]:
+    """SKUs the customer bought in the transactions ``user`` may see (sorted)."""
+    qs = (transaction_queryset(user=user).filter(customer=customer, lines__isnull=False).order_by()
+          .values_list("lines__product__sku", flat=True).distinct())
+    return sorted(qs)
+
+
+def customer_recommendations(*, user, customer: Customer, run: ScoreRun | None, top: int = 5) -> list[dict]:
+    """Products customers bought next after products this customer has, and which this customer lacks.
+
+    The run's stored "bought next" rules (fitted company-wide on anonymous customer counts,
+    see :class:`cxm.crm.models.CrossSellRule`) from the products the customer bought in the
+    transactions ``user`` may see. Like :meth:`cxm.analytics.crosssell.CrossSell.recommend`
+    (lift above 1): per product the best rule by confidence, then lift, support, SKUs;
+    ranked the same way. Rows: ``product`` (Product), ``antecedent`` (Product), ``count``,
+    ``support``, ``confidence``, ``lift``.
+    """
+    if run is None:
+        return []
+    owned = owned_products(user=user, customer=customer)
+    if not owned:
+        return []
+    rules = (CrossSellRule.objects.filter(run=run, antecedent__sku__in=owned, lift__gt=1.0)
+             .exclude(consequent__sku__in=owned).select_related("antecedent", "consequent")
+             .order_by("-confidence", "-lift", "-support", "consequent__sku", "antecedent__sku"))
+    out: list[dict] = []
+    seen: set[int] = set()
+    for rule in rules.iterator():  # at most (owned x products) rules, best first: stop at ``top`` products
+        if rule.consequent_id in seen:
+            continue
+        seen.add(rule.consequent_id)
+        out.append({"product": rule.consequent, "antecedent": rule.antecedent, "count": rule.count,
+                    "support": rule.support, "confidence": rule.confidence, "lift": rule.lift})
+        if len(out) == top:
+            break
+    return out
+
+
+def strongest_rules(*, run: ScoreRun | None, top: int = 30, min_confidence: float = 0.0,
+                    min_count: int = 1) -> list[CrossSellRule]:
+    """The run's strongest "bought next" rules by lift, then confidence and count (not scoped: counts only).
+
+    ``min_count`` hides rules of few customers, whose lift is large but noisy.
+    """
+    if run is None:
+        return []
+    return list(CrossSellRule.objects.filter(run=run, confidence__gte=min_confidence, count__gte=min_count)
+                .select_related("antecedent", "consequent")
+                .order_by("-lift", "-confidence", "-count", "antecedent__sku", "consequent__sku")[:top])

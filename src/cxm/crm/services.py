@@ -28,8 +28,9 @@ from cxm.core.exceptions import AccessDenied, ApplicationError
 from cxm.customers.models import Customer, Transaction
 from cxm.org.access import restrict, sees_all_units
 
-from .frames import customer_frame, recommend_frame, transaction_frame
-from .models import CustomerScore, ScoreRun
+from .churnrisk import churn_risk, crosssell_rules
+from .frames import complaint_frame, customer_frame, purchase_frame, recommend_frame, transaction_frame
+from .models import CrossSellRule, CustomerScore, ScoreRun
 
 #: BTYD time unit: weeks (the demo's truth is in weeks); a month is 365.25 / 12 / 7 weeks.
 WEEK_DAYS = 7.0
@@ -49,6 +50,10 @@ class ScoreSettings:
     lost_days: int = 365
     client_purchases: int = 5
     break_even_band: float = 0.02
+    #: churn = no purchase in the next ``churn_horizon_days`` (the classifier's label and trend window)
+    churn_horizon_days: int = 90
+    #: a cross-sell rule is kept from this many customers up (anonymous counts, see CrossSellRule)
+    crosssell_min_count: int = 5
 
     @property
     def monthly_discount_rate(self) -> float:
@@ -59,7 +64,8 @@ class ScoreSettings:
                 "annual_discount_rate": self.annual_discount_rate,
                 "monthly_discount_rate": self.monthly_discount_rate, "inactive_days": self.inactive_days,
                 "lost_days": self.lost_days, "client_purchases": self.client_purchases,
-                "break_even_band": self.break_even_band}
+                "break_even_band": self.break_even_band, "churn_horizon_days": self.churn_horizon_days,
+                "crosssell_min_count": self.crosssell_min_count}
 
 
 def can_compute_scores(user) -> bool:
@@ -127,6 +133,7 @@ def score_frame(transactions: pl.DataFrame, customers: pl.DataFrame, *, as_of: d
     columns = ["customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "segment",
                "stage", "btyd_frequency", "btyd_recency", "btyd_t", "monetary_value", "p_alive",
                "expected_purchases", "expected_spend", "clv", "clv_margin", "cost", "margin", "profitability"]
+    # (churn_probability and churn_drivers are joined by scores_compute: see churnrisk.churn_risk)
     fits["n_buyers"] = int(tx.select(pl.col("customer_id").n_unique()).item()) if tx.height else 0
     return out.select(columns).sort("customer_id"), fits
 
@@ -248,14 +255,74 @@ def scores_compute(*, as_of: date, user=None, settings: ScoreSettings = ScoreSet
     recommend = recommend_frame(end=as_of, customers=people)
     scores, fits = score_frame(tx, customers, as_of=as_of, settings=settings, recommend=recommend)
     n_buyers = fits.pop("n_buyers")
+    churn, churn_record = churn_risk(tx.filter(pl.col("occurred_on") <= as_of), as_of=as_of,
+                                     horizon_days=settings.churn_horizon_days,
+                                     **churn_side_frames(user=user, people=people, as_of=as_of, recommend=recommend),
+                                     p_alive_at_test=lambda day: p_alive_at(
+                                         tx, day=day, params=(fits.get("bgnbd") or {}).get("params")))
+    scores = scores.join(churn, on="customer_id", how="left").with_columns(pl.col("churn_drivers").fill_null(""))
+    rules, rules_record = crosssell_rules(purchase_frame(txns, end=as_of), min_count=settings.crosssell_min_count)
 
-    ScoreRun.objects.filter(as_of=as_of).delete()  # its scores go with it (one statement, no signals)
+    ScoreRun.objects.filter(as_of=as_of).delete()  # its scores and rules go with it (one statement, no signals)
     run = ScoreRun.objects.create(as_of=as_of, computed_by=user, n_customers=scores.height, n_buyers=n_buyers,
-                                  models_fit=_json_safe(fits), settings=settings.as_dict())
+                                  models_fit=_json_safe(fits), settings=settings.as_dict(),
+                                  churn=_json_safe(churn_record), crosssell=rules_record)
     _write_scores(run, scores)
+    _write_rules(run, rules)
     run.seconds = time.perf_counter() - started
     run.save(update_fields=["seconds"])
     return run
+
+
+def churn_side_frames(*, user, people, as_of: date, recommend: pl.DataFrame) -> dict:
+    """The churn classifier's side data: satisfaction and complaints per customer, where they exist.
+
+    ``satisfaction`` is the customer's answers to the recommend item (0-10) up to each cutoff
+    (:func:`cxm.analytics.churn.churn_features` averages them); ``complaints`` is one row per
+    complaint case of a known customer. Both keyed ``customer_id`` / ``occurred_on``.
+    """
+    from cxm.voc.models import Case
+
+    cases = Case.objects.filter(customer__in=people)
+    if user is not None:
+        cases = restrict(cases, user)
+    satisfaction = recommend.select(pl.col("customer").alias("customer_id"), pl.col("answered_on").alias("occurred_on"),
+                                     pl.col("recommend").alias("score"))
+    return {"satisfaction": satisfaction, "complaints": complaint_frame(cases, end=as_of)}
+
+
+def p_alive_at(transactions: pl.DataFrame, *, day: date, params: dict | None) -> pl.DataFrame | None:
+    """BG/NBD P(alive) of every buyer at ``day`` from their history up to ``day`` (None without a model).
+
+    ``params`` are the run's fitted BG/NBD parameters: the population's buying and dropout
+    rates barely move in one churn horizon, and reusing them spares a second fit of the demo's
+    20,000 customers; each customer's own history is cut at ``day``.
+    """
+    tx = transactions.filter(pl.col("occurred_on") <= day)
+    if tx.height == 0 or not params:
+        return None
+    s = btyd_summary_weeks(tx, as_of=day)
+    x, t_x, T = (s[c].to_numpy().astype(float) for c in ("frequency", "recency", "T"))
+    bg = BetaGeoModel.from_params(params)
+    return s.select("customer_id").with_columns(
+        pl.Series("p_alive", bg.conditional_probability_alive(x, t_x, T), dtype=pl.Float64))
+
+
+def _write_rules(run: ScoreRun, rules: pl.DataFrame | None) -> None:
+    from cxm.customers.models import Product
+
+    if rules is None or rules.height == 0:
+        return
+    ids = pl.DataFrame(list(Product.objects.values_list("sku", "id")), schema={"sku": pl.String, "pid": pl.Int64},
+                       orient="row")
+    frame = (rules.join(ids.rename({"sku": "antecedent", "pid": "antecedent_id"}), on="antecedent")
+             .join(ids.rename({"sku": "consequent", "pid": "consequent_id"}), on="consequent"))
+    fields = ("antecedent_id", "consequent_id", "count", "antecedent_count", "consequent_count", "support",
+              "confidence", "lift")
+    # at most products^2 rows (3,540 for the demo's 60 products): the ORM's bulk insert is enough
+    CrossSellRule.objects.bulk_create(
+        [CrossSellRule(run=run, **dict(zip(fields, row))) for row in frame.select(fields).iter_rows()],
+        batch_size=2000)
 
 
 def _write_scores(run: ScoreRun, scores: pl.DataFrame) -> None:

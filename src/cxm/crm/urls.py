@@ -8,5 +8,7 @@ urlpatterns = [
     path("cohorts/", views.cohorts, name="cohorts"),
     path("clv/", views.clv, name="clv"),
     path("profitability/", views.profitability, name="profitability"),
+    path("churn/", views.churn, name="churn"),
+    path("cross-sell/", views.crosssell, name="crosssell"),
     path("compute/", views.compute, name="compute"),
 ]

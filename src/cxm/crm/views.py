@@ -21,6 +21,10 @@ from .models import Segment, Stage
 from .services import can_compute_scores, scores_compute
 
 LARGEST = 10  # the largest customers by revenue: table, check and customer x product matrix
+HIGHEST_RISK = 20  # customers at highest churn risk on the churn tab
+STRONGEST_RULES = 30  # cross-sell rules on the cross-sell tab
+DEFAULT_RULE_CUSTOMERS = 50  # ... from this many customers up by default (few customers: a large, noisy lift)
+RULE_CUSTOMER_CHOICES = (5, 20, 50, 100, 200)
 
 
 def _base_context(request: HttpRequest, tab: str) -> dict:
@@ -101,6 +105,43 @@ def profitability(request: HttpRequest) -> HttpResponse:
     ctx.update(view=view, scatter=charts.profit_scatter(view["points"]), whale=charts.whale_figure(view["curve"]),
                matrix=charts.matrix_figure(matrix, labels) if labels else None)
     return render(request, "crm/profitability.html", ctx)
+
+
+@login_required
+def churn(request: HttpRequest) -> HttpResponse:
+    """Churn risk: the holdout validation (AUC, Brier, lift, calibration), the drivers, the risk
+    distribution, the customers at highest risk and the churn seen per P(alive) band."""
+    ctx = _base_context(request, "churn")
+    user, run, unit = request.user, ctx["run"], ctx["scope"].unit_code
+    view = selectors.churn_view(user=user, run=run, unit_code=unit, top=HIGHEST_RISK)
+    record = view["record"]
+    validation = record.get("validation") or {}
+    coefficients = record.get("coefficients") or {}
+    drivers = [{"name": name, "label": charts.feature_label(name), "value": value}
+               for name, value in sorted(coefficients.items(), key=lambda kv: -abs(kv[1] or 0)) if name != "intercept"]
+    for row in view["highest"]:
+        row.driver_labels = charts.driver_labels(row.churn_drivers, coefficients)
+    ctx.update(record=record, validation=validation, drivers=drivers, highest=view["highest"],
+               bands=record.get("p_alive_bands") or [], n_scored=int(view["probabilities"].size),
+               mean_risk=float(view["probabilities"].mean()) if view["probabilities"].size else None,
+               calibration=charts.calibration_figure(validation.get("calibration") or []),
+               histogram=charts.risk_histogram(view["probabilities"]),
+               drivers_figure=charts.drivers_figure(coefficients))
+    return render(request, "crm/churn.html", ctx)
+
+
+@login_required
+def crosssell(request: HttpRequest) -> HttpResponse:
+    """The run's strongest "bought next" rules (company-wide anonymous counts)."""
+    ctx = _base_context(request, "crosssell")
+    try:
+        min_count = max(1, int(request.GET.get("min_count") or DEFAULT_RULE_CUSTOMERS))
+    except ValueError:
+        min_count = DEFAULT_RULE_CUSTOMERS
+    ctx.update(rules=selectors.strongest_rules(run=ctx["run"], top=STRONGEST_RULES, min_count=min_count),
+               min_count=min_count, min_count_choices=RULE_CUSTOMER_CHOICES,
+               record=(ctx["run"].crosssell if ctx["run"] is not None else {}) or {})
+    return render(request, "crm/crosssell.html", ctx)
 
 
 @login_required

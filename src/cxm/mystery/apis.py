@@ -7,7 +7,7 @@ from datetime import date
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from . import selectors
+from . import selectors, services
 
 router = Router(tags=["mystery shopping"])
 
@@ -98,6 +98,16 @@ class VisitOut(Schema):
     notes: str
     answers: dict[str, float | None]
     score: float | None = None
+
+    # Who the shoppers are stays with the people who commission the visits: branch staff
+    # who knew them would recognise them on the next visit.
+    @staticmethod
+    def resolve_shopper_name(obj, context) -> str:
+        return obj.shopper_name if services.can_enter_visits(context["request"].auth) else ""
+
+    @staticmethod
+    def resolve_agency(obj, context) -> str:
+        return obj.agency if services.can_enter_visits(context["request"].auth) else ""
 
     @staticmethod
     def resolve_branch(obj) -> str:

@@ -15,9 +15,32 @@ def quadrant_labels() -> dict[str, str]:
             "C": _("C: improve gradually"), "D": _("D: maintain (possible over-investment)")}
 
 
+def _padded(values: list[float], low: float, high: float) -> list[float] | None:
+    """An axis range around ``values`` with ``low``/``high`` shares of their span added below/above."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or abs(hi) * 0.1 or 1.0
+    return [lo - low * span, hi + high * span]
+
+
+def _with_headroom(fig: go.Figure, importance_mean: float, satisfaction_mean: float) -> None:
+    """Room around the points, so that their names stay clear of the quadrant labels in the corners."""
+    xs = [importance_mean] + [x for t in fig.data for x in (t.x or ())]
+    ys = [satisfaction_mean] + [y for t in fig.data for y in (t.y or ())]
+    x_range, y_range = _padded(xs, 0.08, 0.08), _padded(ys, 0.22, 0.28)
+    if x_range and y_range:
+        fig.update_layout(xaxis={"range": x_range}, yaxis={"range": y_range})
+
+
 def portfolio_figure(*, elements: list[dict], importance_mean: float, satisfaction_mean: float) -> dict:
     """CS portfolio: importance (x) by satisfaction (y), cross-hairs at the means, quadrants labelled."""
     labels = quadrant_labels()
+    # Neighbours (in importance order) put their names on alternate sides, so that close
+    # points do not print over each other.
+    order = sorted(range(len(elements)), key=lambda i: (elements[i]["importance"] or 0))
+    side = {id(elements[i]): ("top center" if rank % 2 == 0 else "bottom center") for rank, i in enumerate(order)}
     fig = go.Figure()
     for quadrant in "ABCD":
         points = [e for e in elements if e["quadrant"] == quadrant]
@@ -25,7 +48,7 @@ def portfolio_figure(*, elements: list[dict], importance_mean: float, satisfacti
             continue
         fig.add_trace(go.Scatter(
             x=[e["importance"] for e in points], y=[e["satisfaction"] for e in points],
-            text=[e["label"] for e in points], mode="markers+text", textposition="top center",
+            text=[e["label"] for e in points], mode="markers+text", textposition=[side[id(e)] for e in points],
             name=labels[quadrant], marker={"size": 14, "color": QUADRANT_COLORS[quadrant]},
             hovertemplate="%{text}<br>" + _("Importance") + " %{x:.3f}<br>" + _("Satisfaction") + " %{y:.1f}<extra></extra>",
         ))
@@ -41,6 +64,7 @@ def portfolio_figure(*, elements: list[dict], importance_mean: float, satisfacti
         yaxis={"title": {"text": _("Satisfaction (0-100)")}, "zeroline": False},
         plot_bgcolor="#fff", paper_bgcolor="#fff",
     )
+    _with_headroom(fig, importance_mean, satisfaction_mean)
     return fig.to_plotly_json()
 
 
@@ -62,6 +86,7 @@ def item_portfolio_figure(*, items: list[dict], element: str, importance_mean: f
             hovertemplate=("%{text}<br>" + _("Importance") + " %{x:.3f}<br>" + _("Satisfaction")
                            + " %{y:.1f}<extra></extra>"),
         ))
+    _with_headroom(fig, importance_mean, satisfaction_mean)
     return fig.to_plotly_json()
 
 

@@ -24,7 +24,9 @@ from .services import questionnaire_import
 QUESTIONNAIRE = Path(__file__).parent / "questionnaires" / "retail_csi.yaml"
 KST = timezone(timedelta(hours=9))
 COMPETITORS = ("바른마트", "대한마트", "온누리몰")
-SEGMENTS = ("일반", "VIP", "신규")
+# Anonymous respondents tick one of the customers' own segments (cxm.customers.segments), so
+# the CSI breakdown by segment has one vocabulary, named in both languages.
+SEGMENTS = ("family", "single", "senior")
 CHANNEL_SHARES = {"STORE": 0.6, "ONLINE": 0.25, "APP": 0.1, "PHONE": 0.05}
 
 # Comments for a respondent's worst element (Korean first-class; a few in English).

@@ -36,6 +36,10 @@ from .selectors import wave_list
 #: Below this many answers no CSI is shown: the interval would be too wide to act on.
 #: The same rule keeps small groups out of the rankings ("too few answers").
 MIN_RESPONSES = 30
+#: Anonymous waves (domain 2.5): nothing is shown of a group with fewer answers than this.
+ANONYMOUS_MIN_GROUP = 5
+#: The breakdowns of an anonymous wave (units only; see :func:`wave_result`).
+ANONYMOUS_DIMENSIONS = ("branch", "region")
 #: Significance level of the marks (after the Holm correction).
 ALPHA = 0.05
 #: The breakdowns offered on the page and the API, in the selector's order.
@@ -180,7 +184,10 @@ def _cache_key(wave: Wave, fingerprint, regions, importance: str, bootstrap: int
     from django.core.cache import cache
 
     units = sorted({u for u, *_ in fingerprint})
-    payload = json.dumps([_CACHE_VERSION, wave.pk, wave.questionnaire_id, wave.questionnaire.version, importance,
+    # The definition itself too: it can be edited in place (the admin site) without a new version.
+    definition = hashlib.sha256(json.dumps(wave.questionnaire.definition, sort_keys=True, default=str).encode())
+    payload = json.dumps([_CACHE_VERSION, wave.pk, wave.questionnaire_id, wave.questionnaire.version,
+                          definition.hexdigest(), importance,
                           bootstrap, seed, fingerprint, [regions.get(u) for u in units],
                           cache.get(_generation_key(wave.pk))])
     return "surveys:csi:" + hashlib.sha256(payload.encode()).hexdigest()
@@ -195,6 +202,13 @@ def wave_result(*, user, wave: Wave, unit_code: str | None = None, importance: s
     from django.core.cache import cache
 
     qs = scoped_responses(user=user, wave=wave, unit_code=unit_code)
+    if wave.anonymous:
+        # Domain 2.5: nothing of a group under ANONYMOUS_MIN_GROUP, not even by subtracting two
+        # shown figures (a region and its branch, two picked units, a total and its ranking).
+        # The answers of such small units are left out of every figure; then any difference of
+        # two shown unit figures is made of units of at least that many answers.
+        qs = qs.exclude(org_unit_id__in=[u for u, c in anonymous_unit_counts(wave).items()
+                                         if c < ANONYMOUS_MIN_GROUP])
     fingerprint = _fingerprint(qs)
     n = sum(row[1] for row in fingerprint)
     if n < MIN_RESPONSES:
@@ -206,7 +220,12 @@ def wave_result(*, user, wave: Wave, unit_code: str | None = None, importance: s
         scored = _score(_frame(qs, regions), wave.questionnaire.parsed(), importance=importance,
                         bootstrap=bootstrap, seed=seed)
         cache.set(key, scored, CACHE_SECONDS)
-    return WaveResult(wave, n, scored["report"], scored["breakdowns"], scored["summary"])
+    breakdowns = scored["breakdowns"]
+    if wave.anonymous:
+        # Segments and channels cut across the units: a segment in a region minus the same
+        # segment in one of its branches could be a handful of people. Only units are offered.
+        breakdowns = {dim: groups for dim, groups in breakdowns.items() if dim in ANONYMOUS_DIMENSIONS}
+    return WaveResult(wave, n, scored["report"], breakdowns, scored["summary"])
 
 
 def wave_trend(*, user, unit_code: str | None = None, importance: str = "correlation",
@@ -246,6 +265,14 @@ def trend_with_changes(results: list[WaveResult]) -> list[dict]:
     """The waves with a report, oldest first, each with its change from the previous such wave."""
     scored = [r for r in results if r.report is not None]
     return [{"result": r, "change": change_between(scored[i - 1], r) if i else None} for i, r in enumerate(scored)]
+
+
+def anonymous_unit_counts(wave: Wave) -> dict[int, int]:
+    """Answers per org unit of the whole wave (not scoped: a unit's count is the same for anyone
+    who sees it), for the anonymity threshold."""
+    from django.db.models import Count
+
+    return dict(Response.objects.filter(wave=wave).order_by().values_list("org_unit_id").annotate(Count("id")))
 
 
 def wave_comments(*, user, wave: Wave, unit_code: str | None = None, element: str | None = None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,16 @@ def survey_is_open(entry: Entry) -> bool:
     return wave.opens_on <= timezone.localdate() <= wave.closes_on
 
 
+def _used_at(wave) -> datetime:
+    """When an invitation counts as used. In an anonymous wave not the moment of the answer:
+    the invitation names the customer and the answer is stored at that moment, so the two
+    times side by side would tie the answer to the person. The wave's first day says only
+    "used" (which is all the one-answer rule needs)."""
+    if wave.anonymous:
+        return datetime.combine(wave.opens_on, time.min, timezone.get_current_timezone())
+    return timezone.now()
+
+
 @transaction.atomic
 def response_submit(*, entry: Entry, answers: dict[str, int], comments: dict[str, str], language: str,
                     competitor_name: str = "", channel=None) -> Response:
@@ -48,7 +59,7 @@ def response_submit(*, entry: Entry, answers: dict[str, int], comments: dict[str
         invitation = Invitation.objects.select_for_update().get(pk=entry.invitation.pk)
         if invitation.used_at is not None:
             raise ApplicationError(_("This invitation has already been used. Thank you for your answers."))
-        invitation.used_at = timezone.now()
+        invitation.used_at = _used_at(entry.link.wave)
         invitation.save(update_fields=["used_at"])
     wave = entry.link.wave
     customer = None if wave.anonymous or invitation is None else invitation.customer

@@ -18,7 +18,19 @@ from cxm.web.scope import current_scope
 from . import charts
 from .forms import label_text
 from .models import Wave
-from .reports import DIMENSIONS, MIN_RESPONSES, WaveResult, trend_with_changes, wave_comments, wave_result, wave_trend
+from .reports import (
+    ANONYMOUS_DIMENSIONS,
+    ANONYMOUS_MIN_GROUP,
+    DIMENSIONS,
+    MIN_RESPONSES,
+    WaveResult,
+    anonymous_unit_counts,
+    scoped_responses,
+    trend_with_changes,
+    wave_comments,
+    wave_result,
+    wave_trend,
+)
 from .selectors import wave_list
 
 COMMENTS_PER_PAGE = 20
@@ -55,6 +67,10 @@ def _group_names(dimension: str) -> dict[str, str]:
         from cxm.customers.models import Channel
 
         return {c.code: c.name for c in Channel.objects.all()}
+    if dimension == "segment":
+        from cxm.customers.segments import segment_labels
+
+        return segment_labels()
     return {}
 
 
@@ -83,9 +99,11 @@ def csi_results(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = current_scope(request)
     waves, wave = _picked_wave(request)
-    dimension = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else "branch"
+    offered = ANONYMOUS_DIMENSIONS if wave is not None and wave.anonymous else DIMENSIONS
+    dimension = request.GET.get("by") if request.GET.get("by") in offered else "branch"
     context: dict = {"waves": waves, "wave": wave, "dimension": dimension, "min_responses": MIN_RESPONSES,
-                     "dimensions": list(dimension_labels().items())}
+                     "dimensions": [(k, v) for k, v in dimension_labels().items() if k in offered],
+                     "anonymous_min_group": ANONYMOUS_MIN_GROUP}
     if wave is None:
         return render(request, "surveys/csi.html", context)
     trend = trend_with_changes(wave_trend(user=user, unit_code=scope.unit_code))
@@ -173,6 +191,17 @@ def csi_comments(request: HttpRequest, wave_code: str) -> HttpResponse:
 def _comments_context(request: HttpRequest, *, wave: Wave, element: str | None, names: dict[str, str]) -> dict:
     scope = current_scope(request)
     qs = wave_comments(user=request.user, wave=wave, unit_code=scope.unit_code, element=element)
+    small_units: set[int] = set()
+    withheld = False
+    if wave.anonymous:
+        # An anonymous wave shows nothing of a group under ANONYMOUS_MIN_GROUP answers (domain
+        # 2.5): no comments at all when the scope is that small, and no branch name on the
+        # comment of a branch that small (it would point at one of a handful of people).
+        counts = anonymous_unit_counts(wave)
+        in_scope = scoped_responses(user=request.user, wave=wave, unit_code=scope.unit_code).count()
+        if in_scope < ANONYMOUS_MIN_GROUP:
+            qs, withheld = qs.none(), True
+        small_units = {unit for unit, n in counts.items() if n < ANONYMOUS_MIN_GROUP}
     page = Paginator(qs, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
     for response in page.object_list:
@@ -181,9 +210,10 @@ def _comments_context(request: HttpRequest, *, wave: Wave, element: str | None, 
                 continue
             rows.append({
                 "id": response.pk, "topic": names.get(key, key), "text": text,  # escaped by the template
-                "branch": response.org_unit.name,
+                "branch": "" if response.org_unit_id in small_units else response.org_unit.name,
                 # anonymous waves never say who answered, nor exactly when
                 "date": None if wave.anonymous else response.submitted_at,
                 "customer_no": None if wave.anonymous or response.customer is None else response.customer.customer_no,
             })
-    return {"page": page, "comments": rows, "anonymous": wave.anonymous}
+    return {"page": page, "comments": rows, "anonymous": wave.anonymous,
+            "withheld": withheld, "anonymous_min_group": ANONYMOUS_MIN_GROUP}

@@ -18,3 +18,7 @@ class VocConfig(AppConfig):
         auditlog.register(models.AssignmentRule)
         auditlog.register(models.CaseAttachment)
         auditlog.register(models.CaseFollowUp)
+
+        from .text_cache import connect
+
+        connect()  # texts edited in place renew the text-mining cache

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cxm.web.charts import FONT, month_label
+from cxm.web.charts import FONT, month_label, right_axis_label
 
 BAR = "#3b5bdb"
 LINE = "#e8590c"
@@ -24,7 +24,7 @@ PALETTE = ("#3b5bdb", "#e8590c", "#2b8a3e", "#c92a2a", "#7048e8", "#0c8599", "#e
 
 
 def _layout(fig: go.Figure, *, height: int = 320, **extra) -> dict:
-    extra.setdefault("margin", {"l": 60, "r": 60, "t": 24, "b": 60})
+    extra.setdefault("margin", {"l": 60, "r": 60, "t": 32, "b": 60})
     fig.update_layout(template="none", font={"family": FONT, "size": 13, "color": "#212529"},
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", height=height, **extra)
     return json.loads(fig.to_json())
@@ -45,7 +45,9 @@ def claim_rate_figure(monthly: list[dict]) -> dict | None:
                    legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"},
                    xaxis={"type": "category", "showgrid": False},
                    yaxis={"title": {"text": _("per 1,000 orders")}, "rangemode": "tozero", "gridcolor": "#e9ecef"},
-                   yaxis2={"title": {"text": _("per 1,000 customers")}, "overlaying": "y", "side": "right",
+                   # own round ticks (Plotly would sync them to the left axis: 3.93, 7.86, ...)
+                   annotations=[right_axis_label(_("per 1,000 customers"))],
+                   yaxis2={"overlaying": "y", "side": "right", "tickmode": "auto",
                            "rangemode": "tozero", "showgrid": False})
 
 
@@ -79,7 +81,8 @@ def pareto_figure(rows: list[dict]) -> dict | None:
                    legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.25, "yanchor": "top"},
                    xaxis={"type": "category"},
                    yaxis={"title": {"text": _("Claims")}, "rangemode": "tozero", "gridcolor": "#e9ecef"},
-                   yaxis2={"title": {"text": _("Cumulative %")}, "overlaying": "y", "side": "right",
+                   annotations=[right_axis_label(_("Cumulative %"))],
+                   yaxis2={"overlaying": "y", "side": "right",
                            "range": [0, 105], "ticksuffix": "%", "showgrid": False,
                            "tickmode": "array", "tickvals": [0, 20, 40, 60, 80, 100]})
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 import polars as pl
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Case as DbCase, Count, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from cxm.org.models import User
 from .calendar import BusinessCalendar
 from .models import Case
 from .services import business_calendar
+from .services_public import mask_public_header
 
 #: A case due within this many business hours is flagged as a warning.
 SLA_WARNING_HOURS = 4
@@ -40,8 +42,11 @@ def case_get(*, user, number: str) -> Case | None:
     case = case_queryset(user=user).filter(number=number).first()
     if case is not None and case.customer is not None:
         customer_present(case.customer, personal=can_view_personal_data(user))  # masked for analysts
-    if case is not None and case.contact and not can_view_personal_data(user):
-        case.contact = "***"  # the public form's phone or e-mail is personal data too
+    if case is not None and not can_view_personal_data(user):
+        if case.contact:
+            case.contact = "***"  # the public form's phone or e-mail is personal data too
+        # ... and the form also wrote the name and contact at the top of the description
+        case.description = mask_public_header(case.description, personal=False)
     return case
 
 
@@ -143,12 +148,25 @@ def case_is_love_to_hate(case: Case, *, now: datetime | None = None) -> bool:
     return case.customer_id in love_to_hate_customers(now=now)
 
 
-def case_inbox(*, user, view: str = "mine", status: str = "", limit: int = 200) -> list[InboxRow]:
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the inbox and the counts of the whole filtered list."""
+
+    rows: list[InboxRow]
+    page: Page  # Django's page of the cases (number, paginator.count, has_next ...)
+    breaches: int
+    warnings: int
+    flagged: int
+
+
+def case_inbox(*, user, view: str = "mine", status: str = "", page: int | str = 1, per_page: int = 50) -> InboxPage:
     """The agent's inbox: ``view`` "mine" (owned by the user) or "queue" (unowned in their units).
 
     Open "love turned to hate" complaints come first, then overdue open cases, then by due
     time (cases without one last), then newest. A case that a rule sent to a unit's queue
-    shows in the queue of the users who see that unit.
+    shows in the queue of the users who see that unit. ``page`` of ``per_page`` cases (a
+    page number out of range gives the nearest page); the SLA and flag counts are over the
+    whole list's open cases (the work at hand).
     """
     now = timezone.now()
     qs = case_queryset(user=user)
@@ -169,10 +187,20 @@ def case_inbox(*, user, view: str = "mine", status: str = "", limit: int = 200) 
     qs = qs.order_by("flag_rank", "overdue_rank", "due_at", "-opened_at")
     calendar = business_calendar()
     fresh_after = now - timedelta(days=LOVE_TO_HATE["fresh_days"])
-    return [InboxRow(case, sla_state(case, now=now, calendar=calendar),
-                     love_to_hate=(case.kind == Case.Kind.COMPLAINT and case.customer_id in flagged
-                                   and case.opened_at > fresh_after))
-            for case in qs[:limit]]
+
+    def row(case: Case) -> InboxRow:
+        return InboxRow(case, sla_state(case, now=now, calendar=calendar),
+                        love_to_hate=(case.kind == Case.Kind.COMPLAINT and case.customer_id in flagged
+                                      and case.opened_at > fresh_after))
+
+    open_rows = [row(case) for case in qs.filter(status__in=OPEN_STATUSES).select_related(None).only(
+        "kind", "status", "customer_id", "opened_at", "due_at", "resolved_at")]
+    shown = Paginator(qs, per_page).get_page(page)
+    return InboxPage(
+        rows=[row(case) for case in shown], page=shown,
+        breaches=sum(r.sla == "breach" for r in open_rows), warnings=sum(r.sla == "warning" for r in open_rows),
+        flagged=sum(r.love_to_hate for r in open_rows),
+    )
 
 
 def case_assignees(*, user, case: Case) -> QuerySet[User]:

@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cxm.org.access import restrict, visible_units, within_picked_unit
@@ -30,12 +30,13 @@ from cxm.surveys.models import Response, Wave
 
 from .models import Case
 from .selectors_metrics import unit_groups
+from .text_cache import generation
 
 __all__ = ["SOURCES", "TextScope", "text_documents", "text_insights", "text_insights_cached"]
 
 SOURCES = ("all", "cases", "comments")
 CACHE_SECONDS = 6 * 3600
-CACHE_PREFIX = "voc-text:v1:"
+CACHE_PREFIX = "voc-text:v2:"  # v2: no public-form header in the texts
 MIN_TOPIC_DOCS = 20  # fewer texts than this: no topics (NMF on a handful of texts means nothing)
 N_KEYWORDS = 15
 N_EXAMPLES = 3
@@ -70,6 +71,17 @@ def _tokenizer():
     return Tokenizer("auto")
 
 
+def warm_up() -> None:
+    """Load the Korean analyser and the topic model's library ahead of the first text page.
+
+    Both take seconds on a cold process (the analyser's model, scikit-learn's import); the
+    server calls this in a background thread at start so that no user waits for them.
+    """
+    _tokenizer().tokenize_many(["배송이 늦어요", "delivery was late"])
+    import sklearn.decomposition  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+
+
 # --- reads -------------------------------------------------------------------------------------
 
 
@@ -98,6 +110,11 @@ def _case_docs(scope: TextScope, lo, hi) -> pl.DataFrame:
                              .values_list("number", "org_unit_id", "opened_at", "subject", "description")),
                         schema={"ref": pl.String, "unit_id": pl.Int64, "at": pl.Datetime("us", UTC),
                                 "subject": pl.String, "description": pl.String}, orient="row")
+    # The public form's name and contact lines are personal data, not text to mine: they would
+    # show in the examples and the keywords (to analysts too), so they are cut off first.
+    from .services_public import public_header_regex
+
+    rows = rows.with_columns(pl.col("description").str.replace(public_header_regex(), ""))
     # The subject is usually part of the description: mine the description then (no word
     # counted twice), else both.
     text = (pl.when(pl.col("description").str.contains(pl.col("subject"), literal=True)).then(pl.col("description"))
@@ -116,8 +133,22 @@ def _overall_scales(wave_ids: set[int]) -> dict[int, tuple[str, float, float]]:
     return out
 
 
+def _tiny_anonymous_groups() -> Q:
+    """The answers of anonymous waves from units with fewer than ANONYMOUS_MIN_GROUP answers in
+    the wave: left out of the mining, as out of every CSI figure (a keyword list or a topic
+    share of three people's comments is a result about those three)."""
+    from cxm.surveys.reports import ANONYMOUS_MIN_GROUP
+
+    pairs = (Response.objects.filter(wave__anonymous=True).order_by().values("wave_id", "org_unit_id")
+             .annotate(n=Count("id")).filter(n__lt=ANONYMOUS_MIN_GROUP).values_list("wave_id", "org_unit_id"))
+    tiny = Q(pk__in=[])
+    for wave_id, unit_id in pairs:  # a few (wave, unit) pairs
+        tiny |= Q(wave_id=wave_id, org_unit_id=unit_id)
+    return tiny
+
+
 def _comment_docs(scope: TextScope, lo, hi) -> pl.DataFrame:
-    rows = list(_between(_responses(scope), "submitted_at", lo, hi)
+    rows = list(_between(_responses(scope), "submitted_at", lo, hi).exclude(_tiny_anonymous_groups())
                 .values_list("wave_id", "wave__anonymous", "org_unit_id", "submitted_at", "comments", "answers"))
     if not rows:
         return pl.DataFrame(schema=DOC_SCHEMA)
@@ -159,7 +190,7 @@ def _data_version(scope: TextScope) -> str:
     cases = _cases(scope).aggregate(n=Count("id"), top=Max("id"), v=Sum("version"))
     answers = _responses(scope).aggregate(n=Count("id"), top=Max("id"))
     units = sorted(visible_units(scope.user).values_list("id", flat=True))
-    raw = f"{cases}|{answers}|{units}"
+    raw = f"{cases}|{answers}|{units}|{generation()}"  # generation: texts edited in place
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 

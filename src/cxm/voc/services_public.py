@@ -17,6 +17,51 @@ from .services import save_numbered, sla_due
 PUBLIC_KINDS = (Case.Kind.COMPLAINT, Case.Kind.INQUIRY, Case.Kind.SUGGESTION, Case.Kind.PRAISE)
 
 
+def _header_line(kind: str, value: str) -> str:
+    # The lines the form puts at the top of the description (see case_create_public).
+    return _("Name: %(name)s") % {"name": value} if kind == "name" else _("Contact: %(contact)s") % {"contact": value}
+
+
+def public_header_prefixes() -> dict[str, str]:
+    """``{prefix: "name"|"contact"}`` of the header lines in every site language ("Name: ", "이름: ", ...):
+    a case keeps the header in the language it was filed in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    prefixes = {}
+    for code, _label in settings.LANGUAGES:
+        with translation.override(code):
+            for kind in ("name", "contact"):
+                prefixes[_header_line(kind, "")] = kind
+    return {p: k for p, k in prefixes.items() if p.strip()}
+
+
+def public_header_regex() -> str:
+    """A (Rust/polars and Python) regex of the form's header at the start of a description:
+    its name and contact lines and the blank line after them."""
+    specials = set("\\.+*?()|[]{}^$#&-~")
+    alternatives = "|".join("".join("\\" + c if c in specials else c for c in p) for p in public_header_prefixes())
+    return f"^(?:(?:{alternatives})[^\\n]*(?:\\n|$))+\\n?"
+
+
+def mask_public_header(description: str, *, personal: bool) -> str:
+    """The description as a viewer may read it: for a viewer without personal-data rights
+    (analysts), the name and contact the public form put at its top are masked."""
+    if personal or not description:
+        return description
+    from cxm.customers.selectors import mask_name
+
+    lines = description.split("\n")
+    prefixes = public_header_prefixes()
+    for i, line in enumerate(lines):
+        prefix = next((p for p in prefixes if line.startswith(p)), None)
+        if prefix is None:
+            break  # the header is the first lines only
+        value = line[len(prefix):]
+        lines[i] = prefix + (mask_name(value) if prefixes[prefix] == "name" else "***")
+    return "\n".join(lines)
+
+
 def public_branches() -> QuerySet[OrgUnit]:
     """The branches a customer can choose on the public form."""
     return OrgUnit.objects.filter(kind="branch").order_by("code")
@@ -45,9 +90,9 @@ def case_create_public(*, branch: OrgUnit, kind: str, subject: str, description:
         check_upload(upload)
     header = []
     if name.strip():
-        header.append(_("Name: %(name)s") % {"name": name.strip()})
+        header.append(_header_line("name", name.strip()))
     if contact.strip():
-        header.append(_("Contact: %(contact)s") % {"contact": contact.strip()})
+        header.append(_header_line("contact", contact.strip()))
     text = "\n".join(header + ([""] if header else []) + [description.strip()]).strip()
     opened_at = timezone.now()
     case = save_numbered(

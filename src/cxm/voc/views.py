@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from cxm.core.exceptions import AccessDenied, ApplicationError
 from cxm.core.ratelimit import client_address, rate_limited
 from cxm.customers import selectors as customer_selectors
-from cxm.org.access import restrict
+from cxm.org.access import can_view_personal_data, restrict
 from cxm.org.models import OrgUnit
 
 from . import selectors, services
@@ -38,12 +38,11 @@ def case_inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Case.Status.values:
         status = ""
-    rows = selectors.case_inbox(user=request.user, view=view, status=status)
+    inbox = selectors.case_inbox(user=request.user, view=view, status=status, page=request.GET.get("page", 1))
     return render(request, "voc/inbox.html", {
-        "rows": rows, "view": view, "status": status, "statuses": Case.Status.choices,
+        "rows": inbox.rows, "page": inbox.page, "view": view, "status": status, "statuses": Case.Status.choices,
         "can_create": services.can_work_cases(request.user),
-        "breaches": sum(row.sla == "breach" for row in rows), "warnings": sum(row.sla == "warning" for row in rows),
-        "flagged": sum(row.love_to_hate for row in rows),
+        "breaches": inbox.breaches, "warnings": inbox.warnings, "flagged": inbox.flagged,
     })
 
 
@@ -139,9 +138,13 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def case_attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
-    """A case's file, after the case's scope check; always a download, never rendered inline."""
+    """A case's file, after the case's scope check; always a download, never rendered inline.
+
+    A customer's file may hold personal data, so roles without personal-data rights (the
+    analyst: "read all, no personal data export") see that it exists but cannot download it.
+    """
     case = selectors.case_get(user=request.user, number=number)
-    if case is None:
+    if case is None or not can_view_personal_data(request.user):
         raise Http404
     attachment = CaseAttachment.objects.filter(case=case, pk=attachment_id).first()
     if attachment is None:

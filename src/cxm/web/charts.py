@@ -7,11 +7,12 @@ and ``static/web/js/cxm.js`` draws them with the locally served Plotly bundle.
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 
 import plotly.graph_objects as go
 from django.utils.formats import date_format
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from cxm.org.models import localized
@@ -42,6 +43,48 @@ def month_tick(month: date, first: bool) -> str:
     """A short axis tick: the month, with the year under January and under the first tick."""
     short = date_format(month, pgettext("chart month tick, a Django date format", "M"))
     return f"{short}<br>{month.year}" if first or month.month == 1 else short
+
+
+def _nice_step(top: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about ``ticks`` ticks up to ``top``."""
+    raw = top / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def _compact(value: float) -> str:
+    """``800000000`` -> "8억" in Korean, "800M" in English (axis ticks; hovers keep the full amount)."""
+    if (get_language() or "").startswith("ko"):
+        units = ((10**12, "조"), (10**8, "억"), (10**4, "만"))
+    else:
+        units = ((10**9, "B"), (10**6, "M"), (10**3, "K"))
+    for size, name in units:
+        if abs(value) >= size:
+            return f"{value / size:,.10g}{name}"
+    return f"{value:,.10g}"
+
+
+def compact_money_axis(top: float, symbol: str = "") -> dict:
+    """Tick settings of an amount axis from 0 to ``top`` with short labels (``₩8억``, ``₩800M``).
+
+    Full amounts such as ``₩800,000,000`` take more width than the plot on a phone; the hover
+    label still shows every digit.
+    """
+    if not top or top <= 0:
+        return {"tickprefix": symbol, "tickformat": ","}
+    step = _nice_step(float(top))
+    values = [i * step for i in range(int(math.ceil(top / step)) + 1)]
+    return {"tickmode": "array", "tickvals": values, "ticktext": [f"{symbol}{_compact(v)}" for v in values]}
+
+
+def right_axis_label(text: str) -> dict:
+    """A Plotly annotation naming the right-hand axis of a two-axis chart, above its top end.
+
+    Plotly leaves no room for the title of an overlaying right axis (it lands on the tick
+    labels), so such charts name that axis with this label instead of ``yaxis2.title``.
+    """
+    return {"text": text, "xref": "paper", "yref": "paper", "x": 1, "y": 1, "xanchor": "right",
+            "yanchor": "bottom", "yshift": 6, "showarrow": False, "font": {"size": 12, "color": "#495057"}}
 
 
 def branch_name(row: dict) -> str:
@@ -109,6 +152,7 @@ def monthly_revenue_figure(
 
     n = len(groups)
     max_customers = max((r["active_customers"] for _name, rows in groups for r in rows), default=0)
+    max_revenue = max((r["revenue"] or 0 for _name, rows in groups for r in rows), default=0)
     menus = []
     if n > 1:
         buttons = [
@@ -121,6 +165,8 @@ def monthly_revenue_figure(
         ]
         menus.append({
             "buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+            # above the right axis' label, which it would cover on a phone
+            "pad": {"b": 22},
             "showactive": True, "bgcolor": "#ffffff", "bordercolor": "#ced4da", "font": {"size": 13},
         })
 
@@ -129,7 +175,7 @@ def monthly_revenue_figure(
         font={"family": FONT, "size": 13, "color": "#212529"},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        margin={"l": 72, "r": 64, "t": 56 if menus else 24, "b": 40},
+        margin={"l": 72, "r": 64, "t": 80 if menus else 32, "b": 40},
         height=400,
         hovermode="x unified",
         bargap=0.35,
@@ -138,10 +184,13 @@ def monthly_revenue_figure(
         updatemenus=menus,
         xaxis={"type": "category", "showgrid": False, "tickmode": "array", "tickvals": x, "ticktext": ticks,
                "linecolor": "#adb5bd", "automargin": True},
-        yaxis={"title": {"text": f"{revenue_label} ({symbol})" if symbol else revenue_label},
-               "tickprefix": symbol, "tickformat": ",", "rangemode": "tozero", "automargin": True,
+        yaxis={"title": {"text": f"{revenue_label} ({symbol})" if symbol else revenue_label, "standoff": 8},
+               **compact_money_axis(max_revenue, symbol), "rangemode": "tozero", "automargin": True,
                "gridcolor": "#e9ecef", "zeroline": False},
-        yaxis2={"title": {"text": customers_label}, "overlaying": "y", "side": "right", "rangemode": "tozero",
+        # Plotly leaves no room for the title of an overlaying right axis (it lands on the tick
+        # labels): the axis is named by a label above it instead (see the annotation).
+        annotations=[right_axis_label(customers_label)],
+        yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False, "tickformat": ",", "zeroline": False, "automargin": True,
                 # Plotly.js 3 syncs an overlaying axis to the main one's grid by default, which
                 # gives odd ticks such as 162.36; customers get their own round ticks.

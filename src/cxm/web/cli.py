@@ -30,9 +30,15 @@ def serve(
 
         call_command("runserver", f"{host}:{port}")
         return
+    import threading
+
     from django.core.wsgi import get_wsgi_application
     from waitress import serve as waitress_serve
 
+    from cxm.voc.selectors_text import warm_up
+
+    # the text-mining page's analyser loads in the background while the server starts
+    threading.Thread(target=warm_up, name="cxm-warm-up", daemon=True).start()
     typer.echo(f"cxm: serving on http://{host}:{port}/ (Ctrl-C to stop)")
     waitress_serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="cxm")
 

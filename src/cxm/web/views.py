@@ -162,8 +162,12 @@ def customer_detail(request: HttpRequest, customer_no: str) -> HttpResponse:
     recent = list(txns[:RECENT_TRANSACTIONS])
     stats = selectors.transaction_totals(txns)
     score_history = crm_selectors.customer_scores(user=user, customer=customer)
+    score = score_history[-1] if score_history else None
+    # "bought next" offers from the rules of the run the shown scores come from (cached per run)
+    rules_run = score.run if score is not None else crm_selectors.run_get()
     return render(request, "web/customer_detail.html", {
-        "score": score_history[-1] if score_history else None,
+        "score": score,
+        "recommendations": crm_selectors.customer_recommendations(user=user, customer=customer, run=rules_run),
         "score_history": score_history[::-1],
         "score_figure": crm_charts.score_history_figure(score_history),
         "customer": customer,

@@ -66,3 +66,12 @@ def rfm_code(score) -> str:
     if score is None or score.r_score is None:
         return ""
     return f"R{score.r_score} F{score.f_score} M{score.m_score}"
+
+
+@register.filter
+def churn_drivers(score) -> str:
+    """A stored score's churn drivers as "feature: high/low" (from its run's coefficients)."""
+    from cxm.crm.charts import driver_labels
+
+    coefficients = (score.run.churn or {}).get("coefficients") if score is not None else None
+    return ", ".join(driver_labels(getattr(score, "churn_drivers", ""), coefficients)) or "–"

@@ -246,7 +246,24 @@ def _branches(user, keys: list[str]) -> tuple[pl.DataFrame, set[str]]:
     return frame, ambiguous
 
 
+def respondent_key(wave: Wave, respondent_id: str) -> str:
+    """What is stored of a respondent id in an anonymous wave: a keyed hash (HMAC-SHA256 with the
+    site's secret key), enough to refuse the same respondent twice, never the id itself (which
+    is often an employee or customer number and would tie the answer to a person)."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{wave.pk}:{respondent_id}".encode(), hashlib.sha256)
+    return "anon:" + digest.hexdigest()[:40]
+
+
 def _check_references(typed: pl.DataFrame, *, wave: Wave, user) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    if wave.anonymous:
+        # One hash per distinct id (a few thousand at most); the problems still quote the file's text.
+        keys = {rid: respondent_key(wave, rid) for rid in _distinct(typed, "respondent_id")}
+        typed = typed.with_columns(pl.col("respondent_id").replace_strict(keys, default=None, return_dtype=pl.String))
     problems = [check_unique(typed, "respondent_id")]
     given_ids = _distinct(typed, "respondent_id")
     imported: list[str] = []

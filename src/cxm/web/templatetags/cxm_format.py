@@ -33,3 +33,19 @@ def shortdate(value):
     if not value:
         return ""
     return date_format(value, pgettext("short date in tables, a Django date format", "M j, Y"))
+
+
+@register.filter
+def customer_segment(value):
+    """A customer segment code as its translated name (``family`` -> "Family household" / "가족 가구")."""
+    from cxm.customers.segments import segment_label
+
+    return segment_label(value)
+
+
+@register.filter
+def customer_attribute(key):
+    """An attribute key of a customer as its translated name (``household_size`` -> "Household size")."""
+    from cxm.customers.segments import attribute_label
+
+    return attribute_label(key)

@@ -22,6 +22,8 @@
       window.Plotly.newPlot(el, figure.data, figure.layout, {
         responsive: true,
         displaylogo: false,
+        // On a phone the tool bar covers the chart's own menus and legend: hidden there.
+        displayModeBar: el.clientWidth < 600 ? false : "hover",
         modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
       });
     });
