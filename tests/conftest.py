@@ -142,6 +142,21 @@ def page(chromium):
     context.close()
 
 
+@pytest.fixture
+def sign_in(page, live_server):
+    """Sign a user in through the live server's login form, in the test's browser page."""
+
+    def _sign_in(username: str, password: str) -> None:
+        base = live_server.url
+        page.goto(f"{base}/login/")
+        page.locator('input[name="username"]').fill(username)
+        page.locator('input[name="password"]').fill(password)
+        page.get_by_test_id("login-submit").click()
+        page.wait_for_url(f"{base}/")
+
+    return _sign_in
+
+
 # --- An open survey (the demo questionnaire; a wave open today; a link and an invitation for X) ---
 
 

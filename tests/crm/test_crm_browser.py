@@ -11,21 +11,14 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/login/")
-    page.locator('input[name="username"]').fill(username)
-    page.locator('input[name="password"]').fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(f"{base}/")
-
 
 @pytest.mark.parametrize("language", ["ko", "en"])
-def test_scored_customer_list_360_and_rfm_grid(page, live_server, scored, language):
+def test_scored_customer_list_360_and_rfm_grid(page, live_server, sign_in, scored, language):
     from cxm.crm.models import CustomerScore
 
     base = live_server.url
     world = scored.world
-    sign_in(page, base, world.users.branch_manager.username, world.password)
+    sign_in(world.users.branch_manager.username, world.password)
     if language == "en":
         page.get_by_test_id("lang-en").click()
         page.wait_for_load_state()

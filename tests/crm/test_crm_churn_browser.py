@@ -10,16 +10,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/login/")
-    page.locator('input[name="username"]').fill(username)
-    page.locator('input[name="password"]').fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(f"{base}/")
-
 
 @pytest.mark.parametrize("language", ["ko", "en"])
-def test_churn_tab_and_customer_recommendations(page, live_server, scored, language):
+def test_churn_tab_and_customer_recommendations(page, live_server, sign_in, scored, language):
     from cxm.crm import selectors
     from cxm.crm.models import CustomerScore
     from cxm.customers.models import Customer
@@ -27,7 +20,7 @@ def test_churn_tab_and_customer_recommendations(page, live_server, scored, langu
     base = live_server.url
     world = scored.world
     user = world.users.branch_manager
-    sign_in(page, base, user.username, world.password)
+    sign_in(user.username, world.password)
     if language == "en":
         page.get_by_test_id("lang-en").click()
         page.wait_for_load_state()

@@ -7,13 +7,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOT = "/tmp/cxm-pathmodels.png"
 
 
-def sign_in(page, base_url, username, password):
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("사용자 이름").fill(username)
-    page.get_by_label("비밀번호").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(f"{base_url}/")
-
 
 def fit_default(page):
     page.get_by_test_id("fit-submit").click()
@@ -27,9 +20,9 @@ def fit_default(page):
     assert page.get_by_test_id("model-error").count() == 0
 
 
-def test_the_default_model_is_fitted_and_drawn_in_korean_and_english(page, live_server, pm_waves):
+def test_the_default_model_is_fitted_and_drawn_in_korean_and_english(page, live_server, sign_in, pm_waves):
     world = pm_waves.world
-    sign_in(page, live_server.url, world.users.cs_manager.username, world.password)
+    sign_in(world.users.cs_manager.username, world.password)
     page.locator('[data-nav="models"]').click()
     page.wait_for_url(f"{live_server.url}/models/")
     assert page.locator("html").get_attribute("lang") == "ko"
@@ -49,9 +42,9 @@ def test_the_default_model_is_fitted_and_drawn_in_korean_and_english(page, live_
     assert page.locator('#pm-index-title').inner_text() == "Indices (0-100)"
 
 
-def test_comparing_two_waves_in_the_browser(page, live_server, pm_waves):
+def test_comparing_two_waves_in_the_browser(page, live_server, sign_in, pm_waves):
     world = pm_waves.world
-    sign_in(page, live_server.url, world.users.analyst.username, world.password)
+    sign_in(world.users.analyst.username, world.password)
     page.goto(f"{live_server.url}/models/compare/")
     assert page.locator("#id_wave").input_value() == "PM-W1" and page.locator("#id_wave_b").input_value() == "PM-W2"
     page.get_by_test_id("fit-submit").click()

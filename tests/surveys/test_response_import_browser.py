@@ -9,17 +9,11 @@ from cxm.surveys.models import Response
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, base, world):
-    page.goto(f"{base}/login/")
-    page.get_by_label("사용자 이름").fill(world.users.cs_manager.username)
-    page.get_by_label("비밀번호").fill(world.password)
-    page.get_by_label("비밀번호").press("Enter")
-    page.wait_for_url(f"{base}/")
 
-
-def test_a_cs_manager_fixes_a_refused_file_and_imports_it(page, live_server, survey_world, csv_file, tmp_path):
+def test_a_cs_manager_fixes_a_refused_file_and_imports_it(page, live_server, sign_in, survey_world, csv_file,
+                                                         tmp_path):
     base = live_server.url
-    _sign_in(page, base, survey_world)
+    sign_in(survey_world.users.cs_manager.username, survey_world.password)
     page.goto(f"{base}/surveys/manage/responses/import/")
     assert page.locator("html").get_attribute("lang") == "ko"
 
@@ -46,10 +40,10 @@ def test_a_cs_manager_fixes_a_refused_file_and_imports_it(page, live_server, sur
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_the_questionnaire_page_shows_a_problems_line_and_downloads_a_version(page, live_server, survey_world,
+def test_the_questionnaire_page_shows_a_problems_line_and_downloads_a_version(page, live_server, sign_in, survey_world,
                                                                               tmp_path):
     base = live_server.url
-    _sign_in(page, base, survey_world)
+    sign_in(survey_world.users.cs_manager.username, survey_world.password)
     page.goto(f"{base}/surveys/manage/")
     bad = tmp_path / "bad.yaml"
     bad.write_text("elements:\n  - code: A\n    items:\n      - {code: A11, scale: [5, 1]}\noverall: {code: OVR}\n",

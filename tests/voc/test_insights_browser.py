@@ -33,21 +33,14 @@ def seed_cases(world) -> None:
         for i in range(len(themes))])
 
 
-def sign_in(page, base: str, world) -> None:
-    page.goto(f"{base}/login/")
-    page.locator('input[name="username"]').fill(world.users.admin.username)
-    page.locator('input[name="password"]').fill(world.password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(f"{base}/")
 
-
-def test_metrics_and_text_pages_in_korean_and_english(page, live_server, org_world):
+def test_metrics_and_text_pages_in_korean_and_english(page, live_server, sign_in, org_world):
     from django.core.cache import cache
 
     cache.clear()
     seed_cases(org_world)
     base = live_server.url
-    sign_in(page, base, org_world)
+    sign_in(org_world.users.admin.username, org_world.password)
 
     # Korean (the default): the metrics page from the navigation, its charts drawn.
     page.locator('[data-nav="case_metrics"]').click()

@@ -25,23 +25,18 @@ ROLE_LABELS_EN = {"admin": "Administrator", "cs_manager": "CS manager", "analyst
                   "branch_manager": "Branch manager"}
 
 
-def sign_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("사용자 이름").fill(username)
-    page.get_by_label("비밀번호").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(f"{base_url}/")
-
 
 def values(locator, attribute: str) -> list[str]:
     return locator.evaluate_all(f"els => els.map(e => e.getAttribute('{attribute}'))")
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
-def test_each_role_signs_in_and_sees_what_its_role_allows(page, live_server, live_shop, role):
+def test_each_role_signs_in_and_sees_what_its_role_allows(page, live_server, sign_in, live_shop, role):
     nav, units, names = EXPECTED[role]
     base = live_server.url
-    sign_in(page, base, f"web_{role}", live_shop.password)
+    page.goto(f"{base}/login/")  # the form's fields carry their labels (screen readers, Korean first)
+    assert page.get_by_label("사용자 이름").count() == 1 and page.get_by_label("비밀번호").count() == 1
+    sign_in(f"web_{role}", live_shop.password)
 
     # The shell: navigation for the role, only visible units in the picker, Korean by default.
     assert page.locator("html").get_attribute("lang") == "ko"
@@ -81,9 +76,9 @@ def test_each_role_signs_in_and_sees_what_its_role_allows(page, live_server, liv
     assert "/login/" in page.url
 
 
-def test_picking_a_unit_updates_the_dashboard(page, live_server, live_shop):
+def test_picking_a_unit_updates_the_dashboard(page, live_server, sign_in, live_shop):
     base = live_server.url
-    sign_in(page, base, "web_admin", live_shop.password)
+    sign_in("web_admin", live_shop.password)
     assert page.locator('[data-kpi="revenue"] .kpi__value').inner_text() == "₩115,000"
     # No Apply click: the picker submits itself on change.
     with page.expect_navigation():
@@ -95,9 +90,9 @@ def test_picking_a_unit_updates_the_dashboard(page, live_server, live_shop):
     assert page.get_by_test_id("empty-state").is_visible()
 
 
-def test_customer_search_updates_the_results_in_place(page, live_server, live_shop):
+def test_customer_search_updates_the_results_in_place(page, live_server, sign_in, live_shop):
     base = live_server.url
-    sign_in(page, base, "web_cs_manager", live_shop.password)
+    sign_in("web_cs_manager", live_shop.password)
     page.goto(f"{base}/customers/")
     page.get_by_label("검색").fill("이서")
     page.wait_for_function("document.querySelectorAll('[data-testid=customer-name]').length === 1")
@@ -105,8 +100,8 @@ def test_customer_search_updates_the_results_in_place(page, live_server, live_sh
     assert "q=" in page.url  # htmx pushed the search into the address bar
 
 
-def test_chart_dropdown_switches_to_a_branch(page, live_server, live_shop):
-    sign_in(page, live_server.url, "web_admin", live_shop.password)
+def test_chart_dropdown_switches_to_a_branch(page, live_server, sign_in, live_shop):
+    sign_in("web_admin", live_shop.password)
     page.wait_for_selector(".js-plotly-plot .main-svg")
     page.locator(".updatemenu-header-group").click()
     page.locator(".updatemenu-dropdown-button", has_text="홍대점").click()
@@ -117,12 +112,12 @@ def test_chart_dropdown_switches_to_a_branch(page, live_server, live_shop):
     assert visible == [["bar", "홍대점"], ["scatter", "홍대점"]]
 
 
-def test_dashboard_loads_nothing_from_outside_and_looks_right(page, live_server, live_shop):
+def test_dashboard_loads_nothing_from_outside_and_looks_right(page, live_server, sign_in, live_shop):
     """Every request stays on our server (no CDN); a screenshot is kept for a human look."""
     base = live_server.url
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    sign_in(page, base, "web_admin", live_shop.password)
+    sign_in("web_admin", live_shop.password)
     page.wait_for_selector(".js-plotly-plot .main-svg")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=SCREENSHOT, full_page=True)
@@ -131,11 +126,12 @@ def test_dashboard_loads_nothing_from_outside_and_looks_right(page, live_server,
     assert any(u.endswith("/static/vendor/plotly/plotly.min.js") for u in requests)
 
 
-def test_cs_manager_uploads_a_file_sees_each_bad_cell_then_imports_the_fixed_file(page, live_server, live_shop):
+def test_cs_manager_uploads_a_file_sees_each_bad_cell_then_imports_the_fixed_file(page, live_server, sign_in,
+                                                                                   live_shop):
     from cxm.customers.models import Customer
 
     base = live_server.url
-    sign_in(page, base, "web_cs_manager", live_shop.password)
+    sign_in("web_cs_manager", live_shop.password)
     page.locator('[data-nav="import"]').click()
     bad = "customer_no,name,joined_on,home_unit\nC900,<b>굵게</b>,2025-13-01,B01\n".encode("cp949")
     page.get_by_label("파일 (CSV 또는 XLSX)").set_input_files(
