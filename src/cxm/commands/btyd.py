@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from cxm.analytics.jsonsafe import json_clean
 from cxm.commands._common import CustomerColumn, DateColumn, fail
 
 btyd_app = typer.Typer(help="Buy-till-you-die CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma) on files.",
@@ -137,7 +138,7 @@ def fit(
             raise fail(str(exc)) from None
     payload = _fit_payload(model, fitted)
     if format is Format.json:
-        typer.echo(json.dumps(payload, indent=2))
+        typer.echo(json.dumps(json_clean(payload), indent=2))  # a failed fit's -inf is null
         return
     typer.echo(f"{payload['method']}  n = {payload['n']}  log-likelihood = {payload['loglik']:.4f}  "
                f"converged = {payload['converged']}")
@@ -264,7 +265,7 @@ def sbg_fit(
     payload = {"model": "sbg", "params": fitted.params_, "loglik": fitted.loglik_, "n": fitted.n_,
                "converged": fitted.converged_, "projection": projection}
     if format is Format.json:
-        typer.echo(json.dumps(payload, indent=2))
+        typer.echo(json.dumps(json_clean(payload), indent=2))  # a failed fit's -inf is null
         return
     typer.echo(f"sBG  n = {fitted.n_}  log-likelihood = {fitted.loglik_:.4f}  converged = {fitted.converged_}")
     typer.echo(f"  alpha = {fitted.params_['alpha']:.6g}\n   beta = {fitted.params_['beta']:.6g}")

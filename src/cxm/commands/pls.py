@@ -9,7 +9,6 @@ from typing import Any, Optional
 
 import typer
 
-from cxm.analytics.jsonsafe import finite_or_none as _num
 from cxm.analytics.jsonsafe import json_clean as _clean
 
 

@@ -130,7 +130,9 @@ def churn_risk(transactions: pl.DataFrame, *, as_of: date, horizon_days: int,
             record["validation"] = {"skipped": str(exc)}
         else:
             record["validation"] = validation.to_dict()
-            test = churn_frame(transactions, cutoff=validation.test_cutoff, **kw)
+            # the holdout's test cutoff (as_of - 2h + h) is the fit's cutoff: the same frame
+            test = (train if validation.test_cutoff == fit_cutoff
+                    else churn_frame(transactions, cutoff=validation.test_cutoff, **kw))
             predicted = validation.classifier.churn_probability(test.select(list(validation.features)))
             p_alive = p_alive_at_test(validation.test_cutoff) if p_alive_at_test is not None else None
             record["p_alive_bands"] = _bands(test, predicted, p_alive)

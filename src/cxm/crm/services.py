@@ -255,7 +255,7 @@ def scores_compute(*, as_of: date, user=None, settings: ScoreSettings = ScoreSet
     recommend = recommend_frame(end=as_of, customers=people)
     scores, fits = score_frame(tx, customers, as_of=as_of, settings=settings, recommend=recommend)
     n_buyers = fits.pop("n_buyers")
-    churn, churn_record = churn_risk(tx.filter(pl.col("occurred_on") <= as_of), as_of=as_of,
+    churn, churn_record = churn_risk(tx, as_of=as_of,  # tx already ends on as_of
                                      horizon_days=settings.churn_horizon_days,
                                      **churn_side_frames(user=user, people=people, as_of=as_of, recommend=recommend),
                                      p_alive_at_test=lambda day: p_alive_at(

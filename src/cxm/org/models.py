@@ -13,13 +13,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def active_language() -> str:
+    """The active language as a two-letter code (``ko`` when none is active)."""
+    return (get_language() or "ko")[:2]
+
+
 def localized(ko: str, en: str) -> str:
     """The text for the active language: ``en`` in English, else ``ko``; either when the other is blank.
 
     Korean is the source language of the data, so it is the fallback.
     """
-    lang = (get_language() or "ko")[:2]
-    return (en if lang == "en" else ko) or ko or en
+    return (en if active_language() == "en" else ko) or ko or en
 
 
 class LocalizedNameMixin:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cxm.analytics.questionnaire import Questionnaire
+from cxm.surveys.forms import label_text
 
 from .reports import DEFAULT_BOOTSTRAP, MAX_BOOTSTRAP, MAX_CONSTRUCTS, ModelError
 
@@ -28,7 +29,7 @@ def item_choices(questionnaire: Questionnaire, language: str) -> list[tuple[str,
     """Every rated item of the questionnaire as ``(code, "code · label")``."""
     out = []
     for item in questionnaire.items:
-        label = item.label.get(language) or item.label.get("ko") or item.label.get("en") or ""
+        label = label_text(item.label, language, "")
         out.append((item.code, f"{item.code} · {label}" if label else item.code))
     return out
 

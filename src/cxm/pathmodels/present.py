@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
+
+from cxm.analytics.jsonsafe import finite_or_none
 
 from .diagram import diagram_layout
 from .forms import scheme_choices
 from .reports import HTMT_LIBERAL, HTMT_STRICT, THRESHOLDS, Comparison, Fit, model_yaml
-
-
-def _finite(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def _excludes_zero(ci) -> bool | None:
@@ -55,7 +49,7 @@ def reliability_rows(fit: Fit) -> list[dict[str, Any]]:
         judged = c.mode == "A" and len(c.indicators) > 1
         cells = []
         for key in ("alpha", "rho_c", "rho_a", "ave"):
-            value = _finite(rel.get(key))
+            value = finite_or_none(rel.get(key))
             cells.append({"key": key, "value": value, "threshold": THRESHOLDS[key],
                           "passed": (value is not None and value >= THRESHOLDS[key]) if judged else None})
         rows.append({"name": c.name, "mode": c.mode, "items": len(c.indicators), "judged": judged, "cells": cells})
@@ -70,7 +64,7 @@ def htmt_matrix(fit: Fit) -> dict[str, Any]:
     for i, a in enumerate(names[1:], start=1):
         cells = []
         for b in names[:i]:
-            value = _finite(htmt.get(f"{b}<->{a}", htmt.get(f"{a}<->{b}")))
+            value = finite_or_none(htmt.get(f"{b}<->{a}", htmt.get(f"{a}<->{b}")))
             mark = None if value is None else (
                 "ok" if value < HTMT_STRICT else "caution" if value < HTMT_LIBERAL else "fail")
             cells.append({"pair": f"{b}<->{a}", "value": value, "mark": mark})
@@ -85,7 +79,7 @@ def fornell_larcker(fit: Fit) -> dict[str, Any]:
     fl = fit.report["fornell_larcker"]
 
     def corr(a: str, b: str) -> float | None:
-        return _finite(fl.get(a, {}).get(b, fl.get(b, {}).get(a)))
+        return finite_or_none(fl.get(a, {}).get(b, fl.get(b, {}).get(a)))
 
     rows = []
     for i, a in enumerate(names):

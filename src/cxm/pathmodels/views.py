@@ -7,10 +7,11 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cxm.org.models import active_language
+from cxm.surveys.forms import label_text
 from cxm.surveys.selectors import wave_list
 from cxm.web.scope import current_scope
 
@@ -19,12 +20,8 @@ from .forms import ConstructFormSet, FitForm, formset_initial, item_choices, mod
 from .reports import ModelError, model_fit, preset_model, waves_compare
 
 
-def _language() -> str:
-    return (get_language() or "ko")[:2]
-
-
 def _item_labels(questionnaire, language: str) -> dict[str, str]:
-    return {i.code: (i.label.get(language) or i.label.get("ko") or i.label.get("en") or "") for i in questionnaire.items}
+    return {i.code: label_text(i.label, language, "") for i in questionnaire.items}
 
 
 def _page(request: HttpRequest, *, compare: bool) -> HttpResponse:
@@ -33,7 +30,7 @@ def _page(request: HttpRequest, *, compare: bool) -> HttpResponse:
     if not waves:
         return render(request, template, {"waves": [], "compare": compare})
     by_code = {w.code: w for w in waves}
-    language = _language()
+    language = active_language()
     source = request.POST if request.method == "POST" else request.GET
     wave = by_code.get(source.get("wave")) or waves[-1]
     questionnaire = wave.questionnaire.parsed()

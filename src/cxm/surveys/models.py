@@ -39,10 +39,17 @@ class Questionnaire(models.Model):
         return (self.title_en if (get_language() or "ko")[:2] == "en" else self.title_ko) or self.title_ko
 
     def parsed(self):
-        """The validated questionnaire (:class:`cxm.analytics.questionnaire.Questionnaire`)."""
-        from cxm.analytics.questionnaire import parse_questionnaire
+        """The validated questionnaire (:class:`cxm.analytics.questionnaire.Questionnaire`).
 
-        return parse_questionnaire(self.definition)
+        Parsed once per instance: a page asks for it several times (a definition is never
+        edited in place on a loaded instance; an edit saves a new version or a new load).
+        """
+        cached = self.__dict__.get("_parsed")
+        if cached is None or cached[0] is not self.definition:
+            from cxm.analytics.questionnaire import parse_questionnaire
+
+            cached = self.__dict__["_parsed"] = (self.definition, parse_questionnaire(self.definition))
+        return cached[1]
 
 
 class Wave(models.Model):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from cxm.core.exceptions import ApplicationError
 from cxm.core.ratelimit import client_address, rate_limited
+from cxm.org.models import active_language
 
 from .forms import SurveyResponseForm
 from .services_public import response_submit, survey_entry, survey_is_open
@@ -26,7 +26,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     if entry is None:
         raise Http404
     wave = entry.link.wave
-    language = (get_language() or "ko")[:2]
+    language = active_language()
     questionnaire = wave.questionnaire.parsed()
     context = {"entry": entry, "wave": wave, "unit": entry.link.org_unit, "closed": not survey_is_open(entry),
                "used": entry.invitation is not None and entry.invitation.used_at is not None}

@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cxm.org.models import active_language
 from cxm.web.scope import current_scope
 
 from . import charts
@@ -47,10 +47,6 @@ def method_labels() -> dict[str, str]:
 
 def dimension_labels() -> dict[str, str]:
     return {"branch": _("Branch"), "region": _("Region"), "segment": _("Segment"), "channel": _("Channel")}
-
-
-def _language() -> str:
-    return (get_language() or "ko")[:2]
 
 
 def _signed(value: float | None) -> str:
@@ -95,7 +91,7 @@ def _picked_wave(request: HttpRequest, code: str | None = None) -> tuple[list[Wa
 
 @login_required
 def csi_results(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = active_language()
     user = request.user
     scope = current_scope(request)
     waves, wave = _picked_wave(request)
@@ -142,7 +138,7 @@ def csi_results(request: HttpRequest) -> HttpResponse:
 @login_required
 def csi_element(request: HttpRequest, wave_code: str, element_code: str) -> HttpResponse:
     """Drill-down of one element: its items (score, importance, quadrant) and the element's comments."""
-    language = _language()
+    language = active_language()
     user = request.user
     scope = current_scope(request)
     waves, wave = _picked_wave(request, wave_code)
@@ -179,7 +175,7 @@ def item_rows(result: WaveResult, q, element_code: str, language: str) -> list[d
 @login_required
 def csi_comments(request: HttpRequest, wave_code: str) -> HttpResponse:
     """Every comment of a wave in the user's scope, newest first, paginated."""
-    language = _language()
+    language = active_language()
     wave = _picked_wave(request, wave_code)[1]
     q = wave.questionnaire.parsed()
     names = {e.code: label_text(e.label, language, e.code) for e in q.elements}

@@ -41,10 +41,6 @@ def _category_depths(category: CaseCategory | None) -> dict[int, int]:
     return {pk: len(chain) - 1 - i for i, pk in enumerate(chain)}
 
 
-def _unit_depth(rule_path: str) -> int:
-    return rule_path.count("/") - 1
-
-
 def matching_rules(case: Case) -> list[AssignmentRule]:
     """The active rules that match ``case``, most specific first (see the module docstring)."""
     categories = _category_depths(case.category)
@@ -57,7 +53,7 @@ def matching_rules(case: Case) -> list[AssignmentRule]:
         if rule.org_unit_id is not None and not unit_path.startswith(rule.org_unit.path):
             continue
         category_depth = categories[rule.category_id] if rule.category_id is not None else -1
-        unit_depth = _unit_depth(rule.org_unit.path) if rule.org_unit_id is not None else -1
+        unit_depth = rule.org_unit.depth if rule.org_unit_id is not None else -1
         ranked.append(((-category_depth, -unit_depth, -rule.priority, rule.pk), rule))
     ranked.sort(key=lambda pair: pair[0])
     return [rule for _key, rule in ranked]

@@ -214,5 +214,5 @@ def case_note(*, user, case_id: int, text: str) -> CaseEvent:
     case = _visible_case(user, case_id)
     if not text.strip():
         raise ApplicationError(_("A note cannot be empty."))
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, actor=user, at=timezone.now(), text=text.strip())
-    return case.events.latest("id")
+    return CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, actor=user, at=timezone.now(),
+                                    text=text.strip())

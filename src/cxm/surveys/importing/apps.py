@@ -17,8 +17,4 @@ class SurveyImportsConfig(AppConfig):
         # One audit entry per import (who, when, which file, how many rows); the responses
         # themselves are bulk-created without per-row entries, like the public form's.
         auditlog.register(models.ResponseImport, exclude_fields=["value_labels", "column_labels"])
-        # Questionnaires change through the upload page of this app: audit who added a version.
-        from cxm.surveys.models import Questionnaire
 
-        if not auditlog.contains(Questionnaire):
-            auditlog.register(Questionnaire, exclude_fields=["definition"])
