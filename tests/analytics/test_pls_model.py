@@ -70,9 +70,11 @@ def test_pls_fit_rejects_unknown_column():
         PLSPathModel(_spec()).fit(_data().drop("y2"))
 
 
-def test_pls_fit_rejects_constant_column():
+@pytest.mark.parametrize("value", [3.0, 0.1, 1 / 3, -7.3e5])
+def test_pls_fit_rejects_constant_column(value):
+    # 0.1, 1/3: the column mean is not exactly the value, so the sd is tiny, not zero
     with pytest.raises(ValueError, match="'x2' is constant"):
-        PLSPathModel(_spec()).fit(_data().with_columns(pl.lit(3.0).alias("x2")))
+        PLSPathModel(_spec()).fit(_data().with_columns(pl.lit(value).alias("x2")))
 
 
 def test_pls_fit_rejects_missing_values():
@@ -84,6 +86,58 @@ def test_pls_fit_rejects_missing_values():
 def test_pls_fit_rejects_unknown_scheme():
     with pytest.raises(ValueError, match="scheme must be one of"):
         PLSPathModel(_spec(), scheme="newton").fit(_data())
+
+
+def _three_block_spec(mode_x="A"):
+    return ModelSpec.from_dict({
+        "constructs": {"X": {"mode": mode_x, "indicators": ["x1", "x2"]}, "M": ["m1", "m2"], "Y": ["y1", "y2"]},
+        "paths": ["X -> M", "X -> Y", "M -> Y"],
+    })
+
+
+def _three_block_data(n=80, seed=3):
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=n)
+    g = 0.5 * f + rng.normal(size=n)
+    h = 0.4 * f + 0.4 * g + rng.normal(size=n)
+    cols = {}
+    for name, lv in (("x", f), ("m", g), ("y", h)):
+        for i in (1, 2):
+            cols[f"{name}{i}"] = lv + rng.normal(size=n) * (0.4 + 0.2 * i)
+    return pl.DataFrame(cols)
+
+
+@pytest.mark.parametrize("scheme", ["path", "centroid", "factorial"])
+@pytest.mark.parametrize("mode_x", ["A", "B"])
+def test_pls_single_fit_equals_the_batched_algorithm(scheme, mode_x):
+    # the single fit (estimate_one) and the bootstrap's batched algorithm (estimate) are
+    # two codings of the same iteration: same weights, paths, R² and indices
+    from cxm.analytics.pls import _core
+
+    spec, data = _three_block_spec(mode_x), _three_block_data()
+    m = PLSPathModel(spec, scheme=scheme).fit(data)
+    ref = _core.estimate(m.mean_[None], m.sd_[None], m.indicator_correlations_[None], spec.structure,
+                         spec.bounds(), scheme, 1e-7, 300)
+    assert m.n_iter_ == ref.n_iter[0]
+    for ours, theirs in [(m.weights_matrix_, ref.weights_full[0]), (m.cross_loadings_, ref.cross_loadings[0]),
+                         (m.path_coefficients_, ref.paths[0]), (m.r2_, ref.r2[0]), (m.index_, ref.index[0])]:
+        np.testing.assert_allclose(ours, theirs, atol=1e-12)
+
+
+def test_pls_singular_inner_regression_falls_back_to_the_pseudo_inverse():
+    # X1 and X2 measure the same column, so Y's regression on them is singular; the
+    # minimum-norm (pseudo-inverse) solution splits the correlation equally:
+    # b1 = b2 = corr(X, Y) / 2 (hand computation: [[1,1],[1,1]] b = [c, c])
+    data = _data().with_columns(pl.col("x1").alias("x1b"))
+    spec = ModelSpec.from_dict({
+        "constructs": {"X1": ["x1"], "X2": ["x1b"], "Y": ["y1", "y2"]},
+        "paths": ["X1 -> Y", "X2 -> Y"],
+    })
+    m = PLSPathModel(spec).fit(data)
+    assert m.converged_
+    c = m.construct_correlations_[0, 2]
+    np.testing.assert_allclose(m.path_coefficients_[[0, 1], 2], [c / 2, c / 2], atol=1e-12)
+    assert np.isfinite(m.outer_weights_).all()
 
 
 def test_pls_nonconvergence_warns():

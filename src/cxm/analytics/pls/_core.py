@@ -43,6 +43,15 @@ class Structure:
     take_lhs: np.ndarray  # (ne * m * m,) flat positions in the augmented matrix
     take_rhs: np.ndarray  # (ne * m,)
     take_valid: np.ndarray  # positions of the real coefficients in the (ne * m) solution
+    own: np.ndarray  # (p,) flat position of (indicator, its construct) in a (p, k) array
+    npred: np.ndarray  # (k,) number of predecessors of each construct
+    depth: int  # edges on the longest path (B^(depth+1) = 0 for the path matrix B)
+    # The single fit's inner step reads everything from one flat buffer (see fit_one):
+    # [C (k*k) | coefficients (ne*m) | 0 | 1]; these are positions in it.
+    one_lhs: np.ndarray  # (ne*m*m,) the padded regression systems
+    one_rhs: np.ndarray  # (ne*m,) their right-hand sides
+    one_e: np.ndarray  # (k*k,) the path-scheme inner weight matrix E
+    one_paths: np.ndarray  # (k*k,) the path coefficient matrix B
 
     @classmethod
     def build(cls, block: np.ndarray, adjacency: np.ndarray, modes: list[str]) -> Structure:
@@ -60,6 +69,24 @@ class Structure:
         aug = np.zeros((size, size))
         aug[k:, k:] = np.eye(width)
         slot = np.where(valid, pad, k + np.arange(width)[None, :])
+        # the same gathers from the single fit's flat buffer
+        kk, nb = k * k, endo.size * width
+        zero, one = kk + nb, kk + nb + 1
+        rows = np.broadcast_to(pad[:, :, None], (endo.size, width, width))
+        cols = np.broadcast_to(pad[:, None, :], (endo.size, width, width))
+        both = valid[:, :, None] & valid[:, None, :]
+        diag = np.eye(width, dtype=bool)[None, :, :]
+        one_lhs = np.where(both, rows * k + cols, np.where(diag, one, zero))
+        one_rhs = np.where(valid, pad * k + endo[:, None], zero)
+        # E[i, j]: C[i, j] if j -> i (successor), the coefficient of i in j's regression
+        # if i -> j (predecessor), else 0
+        one_e = np.full((k, k), zero)
+        succ_i, succ_j = np.nonzero(adjacency.T)
+        one_e[succ_i, succ_j] = succ_i * k + succ_j
+        coef_at = kk + np.arange(nb).reshape(endo.size, width)
+        one_paths = np.full((k, k), zero)
+        for table in (one_e, one_paths):
+            table[pad[valid], np.repeat(endo, valid.sum(axis=1))] = coef_at[valid]
         return cls(
             mask=mask,
             block=block,
@@ -77,6 +104,13 @@ class Structure:
             take_lhs=(slot[:, :, None] * size + slot[:, None, :]).ravel(),
             take_rhs=(slot * size + endo[:, None]).ravel(),
             take_valid=np.flatnonzero(valid.ravel()),
+            own=np.arange(block.size) * k + block,
+            npred=adjacency.sum(axis=0),
+            depth=_longest_path(adjacency),
+            one_lhs=one_lhs.ravel(),
+            one_rhs=one_rhs.ravel(),
+            one_e=one_e.ravel(),
+            one_paths=one_paths.ravel(),
         )
 
     def regressions(self, c: np.ndarray) -> np.ndarray:
@@ -106,6 +140,35 @@ def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.linalg.solve(a, b[..., None])[..., 0]
     except np.linalg.LinAlgError:
         return (np.linalg.pinv(a) @ b[..., None])[..., 0]
+
+
+try:
+    # The gufunc behind np.linalg.solve. On the single fit's 4 x 4 systems the wrapper
+    # (type checks and an errstate context per call) costs more than the solve; the
+    # gufunc returns NaN for a singular system instead of raising, and fit_one then
+    # redoes the fit through the checked path.
+    from numpy.linalg._umath_linalg import solve as _solve_stacked
+except ImportError:  # pragma: no cover - a numpy without it: the public, checked call
+
+    def _solve_stacked(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        try:
+            x = np.linalg.solve(a, b)
+        except np.linalg.LinAlgError:
+            x = np.full(b.shape, np.nan)
+        if out is None:
+            return x
+        out[...] = x
+        return out
+
+
+def _longest_path(adjacency: np.ndarray) -> int:
+    """Number of edges on the longest path of a DAG given as a 0/1 matrix."""
+    k = adjacency.shape[0]
+    reach, depth = adjacency.copy(), 0
+    while reach.any() and depth < k:
+        depth += 1
+        reach = reach @ adjacency
+    return depth
 
 
 def batched_moments(
@@ -189,10 +252,35 @@ def wold(
     Convergence: the sum of absolute changes of the (normalised) outer weights falls
     below ``tol`` (the criterion of seminr/plspm). A converged batch member is frozen.
     """
+    nb = r.shape[0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        if r.shape[0] == 1:
-            return _wold_single(r[0], s, scheme, tol, max_iter)
-        return _wold(r, s, scheme, tol, max_iter)
+        w0 = np.broadcast_to(s.mask, (nb,) + s.mask.shape).copy()
+        w, rw = _normalise(w0, np.matmul(r, w0))
+        n_iter = np.zeros(nb, dtype=int)
+        done = np.zeros(nb, dtype=bool)
+        for it in range(1, max_iter + 1):
+            # only the members still iterating are computed (all of them at first)
+            sub = done.any()
+            active = np.flatnonzero(~done) if sub else None
+            ra, wa, rwa = (r[active], w[active], rw[active]) if sub else (r, w, rw)
+            c = np.matmul(wa.transpose(0, 2, 1), rwa)
+            new = _outer_update(ra, rwa, _inner_weights(c, s, scheme), s)
+            new, rnew = _normalise(new, np.matmul(ra, new))
+            diff = np.abs(new - wa).sum(axis=(1, 2))
+            # NaN (a degenerate resample) counts as finished; its results are NaN
+            finished = ~(diff >= tol)
+            if sub:
+                w[active], rw[active] = new, rnew
+                n_iter[active] = it
+                done[active[finished]] = True
+            else:
+                w, rw = new, rnew
+                n_iter[:] = it
+                done = finished
+            if done.all():
+                break
+        converged = done & np.isfinite(w).all(axis=(1, 2))
+        return _orient(w, rw, s), n_iter, converged
 
 
 def _orient(w: np.ndarray, rw: np.ndarray, s: Structure) -> np.ndarray:
@@ -201,96 +289,10 @@ def _orient(w: np.ndarray, rw: np.ndarray, s: Structure) -> np.ndarray:
     return w * np.where(own < 0, -1.0, 1.0)[..., None, :]
 
 
-def _wold_single(
-    r: np.ndarray, s: Structure, scheme: str, tol: float, max_iter: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # The same iteration as _wold on 2-D arrays, written out with the structure's arrays
-    # in locals: a single fit is dominated by per-call overhead (about a microsecond a
-    # numpy call), not by arithmetic, so every call saved in the loop counts.
-    mask, adj_t, sym, mode_b = s.mask, s.adj_t, s.sym, s.mode_b
-    k = mask.shape[1]
-    path = scheme == "path" and s.endo.size > 0
-    if path:
-        # the regressions of the path scheme, as in Structure.regressions, on one buffer
-        ne, m = s.valid.shape
-        aug = s.aug.copy()
-        flat = aug.reshape(-1)
-        lhs_at, rhs_at, keep = s.take_lhs, s.take_rhs, s.take_valid
-        src, tgt = s.flat_src, s.flat_tgt
-    rw = r @ mask
-    scale = 1.0 / np.sqrt(np.einsum("ij,ij->j", mask, rw))
-    w, rw = mask * scale, rw * scale
-    it, converged = 0, False
-    for it in range(1, max_iter + 1):
-        c = w.T @ rw
-        if path:
-            e = c * adj_t
-            aug[:k, :k] = c
-            lhs, rhs = flat.take(lhs_at).reshape(ne, m, m), flat.take(rhs_at).reshape(ne, m, 1)
-            try:
-                beta = np.linalg.solve(lhs, rhs)
-            except np.linalg.LinAlgError:
-                beta = np.linalg.pinv(lhs) @ rhs
-            e[src, tgt] = beta.take(keep)
-        elif scheme == "centroid":
-            e = np.sign(c) * sym
-        elif scheme == "factorial":
-            e = c * sym
-        else:  # path scheme on a model without endogenous constructs: correlations only
-            e = c * adj_t
-        g = rw @ e
-        new = g * mask
-        for j in mode_b:
-            idx = s.blocks[j]
-            new[idx, j] = _solve(r[idx[:, None], idx[None, :]], g[idx, j])
-        rnew = r @ new
-        scale = 1.0 / np.sqrt(np.einsum("ij,ij->j", new, rnew))
-        new *= scale
-        rnew *= scale
-        diff = np.abs(new - w).sum()
-        w, rw = new, rnew
-        if not diff >= tol:
-            converged = bool(np.isfinite(diff))
-            break
-    return _orient(w, rw, s)[None], np.array([it]), np.array([converged])
-
-
-def _wold(
-    r: np.ndarray, s: Structure, scheme: str, tol: float, max_iter: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    nb = r.shape[0]
-    w0 = np.broadcast_to(s.mask, (nb,) + s.mask.shape).copy()
-    w, rw = _normalise(w0, np.matmul(r, w0))
-    n_iter = np.zeros(nb, dtype=int)
-    done = np.zeros(nb, dtype=bool)
-    for it in range(1, max_iter + 1):
-        # only the members still iterating are computed (all of them on a single fit)
-        sub = done.any()
-        active = np.flatnonzero(~done) if sub else None
-        ra, wa, rwa = (r[active], w[active], rw[active]) if sub else (r, w, rw)
-        c = np.matmul(wa.transpose(0, 2, 1), rwa)
-        new = _outer_update(ra, rwa, _inner_weights(c, s, scheme), s)
-        new, rnew = _normalise(new, np.matmul(ra, new))
-        diff = np.abs(new - wa).sum(axis=(1, 2))
-        # NaN (a degenerate resample) counts as finished; its results are NaN
-        finished = ~(diff >= tol)
-        if sub:
-            w[active], rw[active] = new, rnew
-            n_iter[active] = it
-            done[active[finished]] = True
-        else:
-            w, rw = new, rnew
-            n_iter[:] = it
-            done = finished
-        if done.all():
-            break
-    converged = done & np.isfinite(w).all(axis=(1, 2))
-    return _orient(w, rw, s), n_iter, converged
-
-
 @dataclass(frozen=True)
 class Estimates:
-    """Batched results; every array has the batch axis first."""
+    """Results of ``estimate`` (every array with the batch axis first) or of
+    ``estimate_one`` (the same arrays without it)."""
 
     weights: np.ndarray  # (B, p) weight of each indicator on its own construct
     weights_full: np.ndarray  # (B, p, k)
@@ -349,3 +351,118 @@ def estimate(
         n_iter=n_iter,
         converged=converged,
     )
+
+
+def estimate_one(
+    mean: np.ndarray,
+    sd: np.ndarray,
+    r: np.ndarray,
+    s: Structure,
+    bounds: np.ndarray,
+    scheme: str,
+    tol: float,
+    max_iter: int,
+) -> Estimates:
+    """``estimate`` for one data set: 2-D ``r``, results without the batch axis.
+
+    The same algorithm as ``estimate``, written for a single correlation matrix. A
+    single fit is dominated by per-call overhead (about a microsecond a numpy call),
+    not by arithmetic, so the path scheme's regressions and inner weights are gathered
+    from one flat buffer ``[C | coefficients | 0 | 1]`` (positions precomputed in the
+    Structure) and solved with one unchecked call an iteration. Should that give
+    non-finite numbers (a singular system), the fit is redone by ``estimate``, whose
+    solves fall back to the pseudo-inverse.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        k = s.adjacency.shape[0]
+        ne, m = s.valid.shape
+        kk = k * k
+        buf = np.zeros(kk + ne * m + 2)
+        buf[-1] = 1.0
+        out = _OneFit(buf, buf[:kk].reshape(k, k), buf[kk : kk + ne * m].reshape(ne, m, 1), ne, m)
+        w, rw, n_iter, converged = _wold_one(r, s, scheme, tol, max_iter, out)
+        c = w.T @ rw
+        if ne:
+            out.c[...] = c
+            _solve_stacked(buf.take(s.one_lhs).reshape(ne, m, m), buf.take(s.one_rhs).reshape(ne, m, 1), out=out.coef)
+            paths = buf.take(s.one_paths).reshape(k, k)
+        else:
+            paths = np.zeros((k, k))
+        if not np.isfinite(paths).all() or not (converged or np.isfinite(w).all()):
+            full = estimate(mean[None], sd[None], r[None], s, bounds, scheme, tol, max_iter)
+            return Estimates(*(getattr(full, f)[0] for f in Estimates.__dataclass_fields__))
+        # R² of Y_j on its predecessors = sum_i beta_ij corr(Y_i, Y_j)
+        r2 = np.where(s.npred > 0, (paths * c).sum(axis=0), np.nan)
+        weights = w.ravel().take(s.own)
+        # the national-index score, as in ``estimate``
+        raw = weights / sd
+        share = raw / (raw @ s.mask).take(s.block)
+        rescaled = (mean - bounds[:, 0]) * (100.0 / (bounds[:, 1] - bounds[:, 0]))
+        index = (share * rescaled) @ s.mask
+    return Estimates(
+        weights=weights,
+        weights_full=w,
+        cross_loadings=rw,
+        loadings=rw.ravel().take(s.own),
+        construct_corr=c,
+        paths=paths,
+        r2=r2,
+        index=index,
+        n_iter=n_iter,
+        converged=converged,
+    )
+
+
+@dataclass
+class _OneFit:
+    """The flat buffer of ``estimate_one`` and its views."""
+
+    buf: np.ndarray
+    c: np.ndarray  # (k, k) view: the construct correlations
+    coef: np.ndarray  # (ne, m, 1) view: the regression coefficients
+    ne: int
+    m: int
+
+
+def _wold_one(
+    r: np.ndarray, s: Structure, scheme: str, tol: float, max_iter: int, out: _OneFit
+) -> tuple[np.ndarray, np.ndarray, int, bool]:
+    """Wold's algorithm on one correlation matrix (see ``wold``); returns the oriented
+    weights W (p, k), R W (the cross-loadings), the iterations and the converged flag."""
+    mask, sym = s.mask, s.sym
+    k = mask.shape[1]
+    buf, cbuf, coef, ne, m = out.buf, out.c, out.coef, out.ne, out.m
+    lhs_at, rhs_at, e_at = s.one_lhs, s.one_rhs, s.one_e
+    regress = scheme == "path" and ne > 0
+    # mode B blocks: their correlation sub-matrices do not change between iterations
+    mode_b = [(j, s.blocks[j], r[np.ix_(s.blocks[j], s.blocks[j])]) for j in s.mode_b]
+    ones = np.ones(mask.shape[0])
+    rw = r @ mask
+    scale = (ones @ (mask * rw)) ** -0.5
+    w, rw = mask * scale, rw * scale
+    it, converged = 0, False
+    for it in range(1, max_iter + 1):
+        np.matmul(w.T, rw, out=cbuf)
+        if scheme == "path":
+            if regress:
+                _solve_stacked(buf.take(lhs_at).reshape(ne, m, m), buf.take(rhs_at).reshape(ne, m, 1), out=coef)
+            e = buf.take(e_at).reshape(k, k)
+        elif scheme == "centroid":
+            e = np.sign(cbuf) * sym
+        else:  # factorial
+            e = cbuf * sym
+        g = rw @ e
+        new = g * mask
+        for j, idx, rjj in mode_b:
+            new[idx, j] = _solve(rjj, g[idx, j])
+        rnew = r @ new
+        scale = (ones @ (new * rnew)) ** -0.5
+        new *= scale
+        rnew *= scale
+        diff = np.abs(new - w).sum()
+        w, rw = new, rnew
+        if not diff >= tol:
+            converged = bool(diff < tol)  # False for NaN
+            break
+    flip = np.where((ones @ (rw * mask)) < 0, -1.0, 1.0)
+    return w * flip, rw * flip, it, converged

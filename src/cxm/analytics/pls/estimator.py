@@ -41,34 +41,43 @@ def data_matrix(data: Any, model: ModelSpec) -> np.ndarray:
     of arrays). Raises ValueError for a missing column, a non-numeric column, a missing
     value or a constant column.
     """
-    columns = list(data.columns) if hasattr(data, "columns") else list(data.keys())
-    model.check_columns(columns)
+    return _check_matrix(_indicator_matrix(data, model), model)
+
+
+def _indicator_matrix(data: Any, model: ModelSpec) -> np.ndarray:
+    """The indicator columns as floats; columns and types checked, values not."""
+    names = model.indicators
     if isinstance(data, pl.DataFrame):
-        names = model.indicators
+        columns = data.columns
         if data.width <= 4 * len(names):
             # one conversion of the whole (not much wider) frame, then a column pick:
             # far cheaper than a polars select, which spins up its thread pool; a frame
             # with a non-numeric column comes out as objects and takes the checked path
-            whole = data.to_numpy()
-            if whole.dtype.kind in "fiub":
-                pos = {c: j for j, c in enumerate(data.columns)}
-                x = whole.astype(float, copy=False)[:, [pos[c] for c in names]]
-                return _check_matrix(x, model)
+            pos = {c: j for j, c in enumerate(columns)}
+            pick = [pos.get(c, -1) for c in names]
+            if -1 not in pick:
+                # C order: the default (Fortran) conversion goes through polars' thread
+                # pool, whose wake-up costs more than the copy on a frame this size
+                whole = data.to_numpy(order="c")
+                if whole.dtype.kind in "fiub":
+                    return whole.astype(float, copy=False)[:, pick]
+        model.check_columns(columns)
         cols = []
         for name in names:
             series = data.get_column(name)
             if not series.dtype.is_numeric():
                 raise ValueError(f"indicator column {name!r} is not numeric ({series.dtype})")
             cols.append(series.to_numpy().astype(float, copy=False))  # nulls become NaN
-        return _check_matrix(np.column_stack(cols), model)
+        return np.column_stack(cols)
+    model.check_columns(list(data.columns) if hasattr(data, "columns") else list(data.keys()))
     cols = []
-    for name in model.indicators:
+    for name in names:
         try:
             col = np.asarray(data[name], dtype=float).ravel()
         except (TypeError, ValueError) as exc:
             raise ValueError(f"indicator column {name!r} is not numeric: {exc}") from exc
         cols.append(col)
-    return _check_matrix(np.column_stack(cols), model)
+    return np.column_stack(cols)
 
 
 def _check_matrix(x: np.ndarray, model: ModelSpec) -> np.ndarray:
@@ -219,20 +228,23 @@ class PLSPathModel:
     def fit(self, data: Any) -> PLSPathModel:
         """Estimate the model on ``data`` (a DataFrame or mapping with the indicator columns)."""
         model = self._check_params()
-        x = data_matrix(data, model)
+        x = _indicator_matrix(data, model)
         n, p = x.shape
+        if n < 3:
+            _check_matrix(x, model)
         s = self.structure()
-        mean = x.mean(axis=0)
+        mean = x.sum(axis=0) / n
         xc = x - mean
         cov = xc.T @ xc / (n - 1)
-        sd = np.sqrt(np.diag(cov))
-        z = xc / sd
+        sd = np.sqrt(cov.diagonal())
+        # a missing value makes its column's mean non-finite, a constant column its sd
+        # (near) zero; only then are the values checked one by one (for the message)
+        if not (np.isfinite(mean).all() and (sd > 1e-12 * np.abs(mean)).all()):
+            _check_matrix(x, model)
         r = cov / np.outer(sd, sd)
-        est = _core.estimate(
-            mean[None], sd[None], r[None], s, model.bounds(), self.scheme, self.tol, int(self.max_iter)
-        )
-        self.n_iter_ = int(est.n_iter[0])
-        self.converged_ = bool(est.converged[0])
+        est = _core.estimate_one(mean, sd, r, s, model.bounds(), self.scheme, self.tol, int(self.max_iter))
+        self.n_iter_ = int(est.n_iter)
+        self.converged_ = bool(est.converged)
         if not self.converged_:
             msg = (
                 f"PLS did not converge in {self.max_iter} iterations (tol={self.tol:g}); "
@@ -241,37 +253,32 @@ class PLSPathModel:
             if self.on_nonconvergence == "raise":
                 raise ValueError(msg)
             warnings.warn(msg, ConvergenceWarning, stacklevel=2)
-        k = s.adjacency.shape[0]
         self.constructs_ = list(model.names)
         self.indicators_ = list(model.indicators)
         self.n_ = n
         self.mean_, self.sd_ = mean, sd
         self.indicator_correlations_ = r
-        self.outer_weights_ = est.weights[0]
-        self.weights_matrix_ = est.weights_full[0]
-        self.loadings_ = est.loadings[0]
-        self.cross_loadings_ = est.cross_loadings[0]
-        self.construct_correlations_ = est.construct_corr[0]
-        self.path_coefficients_ = est.paths[0]
-        self.r2_ = est.r2[0]
-        npred = s.adjacency.sum(axis=0)
+        self.outer_weights_ = est.weights
+        self.weights_matrix_ = est.weights_full
+        self.loadings_ = est.loadings
+        self.cross_loadings_ = est.cross_loadings
+        self.construct_correlations_ = est.construct_corr
+        self.path_coefficients_ = b = est.paths
+        self.r2_ = est.r2
+        npred = s.npred
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.r2_adj_ = np.where(
-                npred > 0, 1 - (1 - self.r2_) * (n - 1) / (n - npred - 1), np.nan
-            )
-        b = self.path_coefficients_
+            self.r2_adj_ = np.where(npred > 0, 1 - (1 - est.r2) * (n - 1) / (n - npred - 1), np.nan)
         # total effects: B + B^2 + ... (= (I - B)^-1 - I); B is nilpotent for a DAG, so
-        # the series ends after at most the longest path's length of products
+        # the series ends after the longest path's length of products
         total, term = b.copy(), b
-        for _ in range(k - 1):
+        for _ in range(s.depth - 1):
             term = term @ b
-            if not term.any():
-                break
             total += term
         self.total_effects_ = total
-        self.indirect_effects_ = self.total_effects_ - b
-        self.scores_ = z @ self.weights_matrix_
-        self.index_ = est.index[0]
+        self.indirect_effects_ = total - b
+        # scores Z W with Z = (X - mean) / sd, without forming Z
+        self.scores_ = xc @ (self.weights_matrix_ / sd[:, None])
+        self.index_ = est.index
         for name in _DIAGNOSTICS:  # a refit drops the previous fit's diagnostics
             self.__dict__.pop(name, None)
         return self
