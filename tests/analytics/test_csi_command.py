@@ -120,6 +120,12 @@ def test_csi_bad_cell_exits_2_with_row_and_column(tmp_path):
     assert "row 4, column 'B11', value 'x'" in res.output
 
 
+def test_csi_error_has_the_house_prefix(tmp_path):
+    (tmp_path / "q.yaml").write_text(Q, encoding="utf-8")
+    res = CliRunner().invoke(app, ["csi", str(tmp_path / "none.csv"), "-q", str(tmp_path / "q.yaml")])
+    assert res.exit_code == 2 and res.stderr.startswith("error: ") and "no such file" in res.stderr
+
+
 def test_csi_table_format_prints_elements(tmp_path):
     (tmp_path / "q.yaml").write_text(Q, encoding="utf-8")
     _frame().to_csv(tmp_path / "r.csv", index=False)

@@ -9,7 +9,8 @@ import statsmodels.api as sm
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import ttest_ind
 
-from cxm.analytics.csi import _Sums, bca_interval, csi, group_breakdown, holm, loyalty, top2_rate
+from cxm.analytics.csi import _Sums, csi, group_breakdown, loyalty, top2_rate
+from cxm.analytics.stats import bca_interval, holm
 from cxm.analytics.importance import (RANDOM_INDEX, ahp_weights, estimate_importance, regression_weights,
                                       relative_weights, shapley_values, weights_from_raw)
 from cxm.analytics.portfolio import portfolio

@@ -99,6 +99,13 @@ def test_pls_cli_cyclic_model_exits_2(tmp_path, mobi_csv):
     assert "not a DAG" in result.stderr
 
 
+def test_pls_cli_error_has_the_house_prefix(tmp_path, mobi_frame):
+    path = tmp_path / "short.csv"
+    mobi_frame.drop("CUSCO").write_csv(path)
+    result = runner.invoke(app, ["pls", str(path), "--model", "ecsi"])
+    assert result.stderr.startswith("error: indicator column(s) not in short.csv: CUSCO")
+
+
 def test_pls_cli_rejects_unknown_scheme(mobi_csv):
     result = runner.invoke(app, ["pls", str(mobi_csv), "--model", "ecsi", "--scheme", "newton"])
     assert result.exit_code == 2

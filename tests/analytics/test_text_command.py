@@ -144,6 +144,11 @@ def test_missing_column_exits_2_with_its_name(csv_file):
     assert result.exit_code == 2 and "'nope'" in result.stderr
 
 
+def test_error_has_the_house_prefix(csv_file):
+    result = runner.invoke(app, ["text", "topics", str(csv_file), "--text-col", "nope"])
+    assert result.stderr.startswith("error: --text-col: no column 'nope' in the file")
+
+
 def test_unknown_format_exits_2(csv_file):
     result = runner.invoke(app, ["text", "topics", str(csv_file), "--text-col", "text", "--format", "xml"])
     assert result.exit_code == 2

@@ -18,7 +18,8 @@ import pytest
 from cxm.analytics.exceptions import ConvergenceWarning, NotFittedError
 from cxm.analytics.text.synthetic import planted_comments
 from cxm.analytics.text.tokenize import Tokenizer
-from cxm.analytics.text.topics import TopicModel, _holm
+from cxm.analytics.stats import holm
+from cxm.analytics.text.topics import TopicModel
 
 SIGNATURES = {"delivery": {"배송", "늦다"}, "staff": {"직원", "불친절"}, "price": {"가격", "비싸다"}}
 
@@ -127,7 +128,7 @@ def test_satisfaction_leaves_out_missing_scores(model, corpus):
 
 def test_holm_adjustment_matches_hand_computation():
     # sorted p: 0.01, 0.03, 0.04 -> 3*0.01 = 0.03, 2*0.03 = 0.06, max(0.06, 1*0.04) = 0.06
-    np.testing.assert_allclose(_holm(np.array([0.01, 0.04, 0.03, np.nan]))[:3], [0.03, 0.06, 0.06])
+    np.testing.assert_allclose(holm(np.array([0.01, 0.04, 0.03, np.nan]))[:3], [0.03, 0.06, 0.06])
 
 
 def test_summary_has_one_row_per_topic(model):

@@ -13,7 +13,8 @@ from cxm.core.exceptions import ApplicationError
 from cxm.customers.models import Channel, Customer, Product, Transaction, TransactionLine
 from cxm.demo import catalog, steps
 from cxm.demo.generator import DemoSpec, generate
-from cxm.demo.loader import PostgresWriter, SqliteWriter, bulk_writer, load_demo
+from cxm.core.bulk import PostgresWriter, SqliteWriter, bulk_writer
+from cxm.demo.loader import load_demo
 from cxm.org.access import restrict
 from cxm.org.models import Employee, OrgUnit, Period, User
 

@@ -9,7 +9,7 @@ from cxm.analytics import mystery as ms
 from cxm.demo import truth
 from cxm.demo.loader import load_demo
 from cxm.mystery.models import Visit
-from cxm.mystery.selectors import items_frame, mystery_results, visits_frames
+from cxm.mystery.selectors import mystery_results, visits_frames
 from cxm.org.models import OrgUnit, User
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +29,8 @@ def test_demo_visits_every_branch_each_quarter(demo):
 
 
 def test_planted_weak_item_is_the_weak_regions_lowest_pass_rate(demo):
-    visits, answers = visits_frames(Visit.objects.all())
-    scored = ms.score_answers(answers, items_frame(visits["checklist"].unique().to_list()))
+    visits, answers, items = visits_frames(Visit.objects.all())
+    scored = ms.score_answers(answers, items)
     scored = scored.join(visits.select("visit", "branch"), on="visit")
     paths = dict(OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH).values_list("code", "path"))
     rates = ms.item_rates(ms.with_ancestors(scored, paths), by=["unit"])

@@ -246,6 +246,29 @@ def test_every_problem_of_a_file_is_reported_at_once(survey_world, csv_file):
         (3, "respondent_id", "r1", "duplicate_in_file")]
 
 
+def test_a_respondent_imported_meanwhile_makes_the_database_refuse_the_whole_file(survey_world, csv_file,
+                                                                                monkeypatch):
+    import datetime as dt
+
+    from cxm.customers.importing import ImportFailed
+    from cxm.surveys.importing import services
+
+    checks = services._check_references
+
+    def import_r1_after_the_checks(typed, *, wave, user):
+        out = checks(typed, wave=wave, user=user)
+        record = ResponseImport.objects.create(wave=wave, user=user, file_format="csv", rows=1)
+        response = Response.objects.create(wave=wave, org_unit=survey_world.x, submitted_at=dt.datetime.now(dt.UTC))
+        ImportedResponse.objects.create(response=response, batch=record, wave=wave, row=2, respondent_id="r1")
+        return out
+
+    monkeypatch.setattr(services, "_check_references", import_r1_after_the_checks)
+    with pytest.raises(ImportFailed) as failed:
+        _import(survey_world, csv_file([HEADER, *good_rows()]))
+    assert "The database refused the import" in failed.value.message
+    assert (Response.objects.count(), ResponseImport.objects.count()) == (1, 1)
+
+
 def test_a_role_that_may_not_import_is_refused(survey_world, csv_file):
     with pytest.raises(AccessDenied):
         _import(survey_world, csv_file([HEADER, *good_rows()]), user=survey_world.users.agent)

@@ -117,3 +117,21 @@ def test_a_clv_source_replaces_spend_through_the_hook(company, settings):
     for no in ("VIP", "NEW"):
         complaint(company, company.hand[no], subject=no)
     assert selectors.love_to_hate_customers() == {company.hand["NEW"].pk}
+
+
+def test_a_deleted_transaction_refreshes_the_cached_customer_values(company):
+    vip = company.hand["VIP"]
+    complaint(company, vip, subject="vip")
+    assert selectors.love_to_hate_customers() == {vip.pk}
+    Transaction.objects.get(txn_no="T-VIP").delete()  # not the newest row: the highest id stays
+    assert selectors.love_to_hate_customers() == set()
+
+
+def test_a_transaction_edited_in_place_refreshes_the_cached_customer_values(company):
+    vip = company.hand["VIP"]
+    complaint(company, vip, subject="vip")
+    assert selectors.love_to_hate_customers() == {vip.pk}
+    sale = Transaction.objects.get(txn_no="T-VIP")
+    sale.amount = 1_000  # now the smallest spender: below the 0.8 quantile (3,000)
+    sale.save()
+    assert selectors.love_to_hate_customers() == set()

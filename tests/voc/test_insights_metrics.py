@@ -117,6 +117,13 @@ def test_recurrence_window_shorter_than_the_gap_finds_none(world):
     assert claim_recurrence(scope(world, window_days=30))["recurrent"] == 0
 
 
+def test_recurrence_without_a_period_counts_every_claim_open_and_anonymous_ones_too(world):
+    make_case(world.x, "G", opened=at(2025, 7, 1))  # open, no customer: cannot recur, but is a claim
+    everything = MetricScope(user=world.users.admin, unit_code="B01", window_days=90)
+    # A, B, C and G; B recurs (A closed 54 days before it)
+    assert claim_recurrence(everything) == {"claims": 4, "recurrent": 1, "rate": 0.25, "window_days": 90}
+
+
 def test_resolution_time_median_p90_and_histogram(world):
     res = case_metrics(scope(world))["resolution"]
     hours = [0.25, 10.0, 30.0]

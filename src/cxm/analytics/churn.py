@@ -62,7 +62,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .dates import as_date
 from .exceptions import NotFittedError
-from .rfm import _day_expr, _lazy
+from .rfm import day_expr, lazy_frame
 
 __all__ = ["FEATURES", "CalibrationBin", "ChurnClassifier", "ChurnValidation", "auc_score", "brier_score",
            "calibration_table", "churn_features", "churn_frame", "churn_labels", "churn_scores",
@@ -122,12 +122,12 @@ def churn_features(transactions: pl.DataFrame | pl.LazyFrame, *, customer: str, 
     if trend_days < 1:
         raise ValueError(f"trend_days must be at least 1; got {trend_days}")
     cols = (customer, date) + ((amount,) if amount else ())
-    lf = _lazy(transactions, cols)
+    lf = lazy_frame(transactions, cols)
     end = as_date(cutoff, "cutoff")
     mid, start = end - _days(trend_days), end - _days(2 * trend_days)
     d = pl.col("_d")
     recent, previous = d > pl.lit(mid), (d > pl.lit(start)) & (d <= pl.lit(mid))
-    sel = [pl.col(customer), _day_expr(lf.collect_schema(), date).alias("_d")]
+    sel = [pl.col(customer), day_expr(lf.collect_schema(), date).alias("_d")]
     aggs = [d.min().alias("_first"), d.max().alias("_last"), pl.len().cast(pl.Int64).alias("frequency"),
             d.n_unique().alias("_ndays"), recent.sum().cast(pl.Float64).alias("_nr"),
             previous.sum().cast(pl.Float64).alias("_np")]
@@ -165,7 +165,7 @@ def _side_frame(frame: pl.DataFrame, customer: str, date: str, end: _dt.date, ne
         raise ValueError(f"the {what} frame lacks column(s) {missing}; it has {frame.columns}")
     lf = frame.lazy()
     if date in frame.columns:
-        lf = lf.filter(_day_expr(frame.schema, date) <= pl.lit(end))
+        lf = lf.filter(day_expr(frame.schema, date) <= pl.lit(end))
     return lf
 
 
@@ -188,10 +188,10 @@ def churn_labels(transactions: pl.DataFrame | pl.LazyFrame, *, customer: str, da
     """
     if horizon_days < 1:
         raise ValueError(f"horizon_days must be at least 1; got {horizon_days}")
-    lf = _lazy(transactions, (customer, date))
+    lf = lazy_frame(transactions, (customer, date))
     end = as_date(cutoff, "cutoff")
     stop = end + _days(horizon_days)
-    d = _day_expr(lf.collect_schema(), date)
+    d = day_expr(lf.collect_schema(), date)
     g = (lf.select(pl.col(customer), d.alias("_d"))
          .group_by(customer)
          .agg((pl.col("_d") <= pl.lit(end)).any().alias("_seen"),
@@ -232,10 +232,10 @@ def contract_churn_labels(contracts: pl.DataFrame, *, customer: str, ended_on: s
         raise ValueError("the contracts frame must have one row per customer")
     end = as_date(cutoff, "cutoff")
     stop = end + _days(horizon_days)
-    e = _day_expr(contracts.schema, ended_on) if contracts.schema[ended_on] != pl.Null else pl.lit(None, pl.Date)
+    e = day_expr(contracts.schema, ended_on) if contracts.schema[ended_on] != pl.Null else pl.lit(None, pl.Date)
     active = e.is_null() | (e > pl.lit(end))
     if started_on:
-        active = active & (_day_expr(contracts.schema, started_on) <= pl.lit(end))
+        active = active & (day_expr(contracts.schema, started_on) <= pl.lit(end))
     return (contracts.filter(active)
             .select(customer, (e.is_not_null() & (e <= pl.lit(stop))).alias("churned")).sort(customer))
 

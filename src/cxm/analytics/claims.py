@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-__all__ = ["ClaimRates", "claim_rates", "recurrence", "love_to_hate"]
+__all__ = ["ClaimRates", "claim_rates", "rates_per_1000", "recurrence", "love_to_hate"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,27 @@ class ClaimRates:
 
 def _period(column: str, every: str) -> pl.Expr:
     return pl.col(column).cast(pl.Date).dt.truncate(every).alias("period")
+
+
+def rates_per_1000(counts: pl.DataFrame) -> pl.DataFrame:
+    """``counts`` with ``per_1000_orders`` and ``per_1000_customers`` added.
+
+    Parameters
+    ----------
+    counts : polars.DataFrame
+        Counts ``claims``, ``orders`` and ``customers`` per row (period, group); nulls count as 0.
+
+    Returns
+    -------
+    polars.DataFrame
+        The counts (nulls filled with 0) and the two rates; a rate is null when its
+        denominator is 0 (no orders: no rate, not an infinite one).
+    """
+    return counts.with_columns(pl.col("claims", "orders", "customers").fill_null(0)).with_columns(
+        pl.when(pl.col("orders") > 0).then(pl.col("claims") * 1000 / pl.col("orders")).alias("per_1000_orders"),
+        pl.when(pl.col("customers") > 0).then(pl.col("claims") * 1000 / pl.col("customers"))
+        .alias("per_1000_customers"),
+    )
 
 
 def claim_rates(claims: pl.DataFrame, orders: pl.DataFrame, *, every: str = "1mo",
@@ -53,16 +74,7 @@ def claim_rates(claims: pl.DataFrame, orders: pl.DataFrame, *, every: str = "1mo
     c = claims.group_by(_period("opened_on", every), *([by] if by else [])).agg(pl.len().alias("claims"))
     o = orders.group_by(_period("occurred_on", every), *([by] if by else [])).agg(
         pl.len().alias("orders"), pl.col("customer").drop_nulls().n_unique().alias("customers"))
-    table = (
-        o.join(c, on=keys, how="full", coalesce=True)
-        .with_columns(pl.col("claims").fill_null(0), pl.col("orders").fill_null(0), pl.col("customers").fill_null(0))
-        .with_columns(
-            pl.when(pl.col("orders") > 0).then(pl.col("claims") * 1000 / pl.col("orders")).alias("per_1000_orders"),
-            pl.when(pl.col("customers") > 0).then(pl.col("claims") * 1000 / pl.col("customers"))
-            .alias("per_1000_customers"),
-        )
-        .sort(keys)
-    )
+    table = rates_per_1000(o.join(c, on=keys, how="full", coalesce=True)).sort(keys)
     return ClaimRates(table, f"claims per 1,000 orders and per 1,000 active customers, per {every}")
 
 

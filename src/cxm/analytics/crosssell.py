@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 
 from .exceptions import NotFittedError
-from .rfm import _day_expr, _lazy
+from .rfm import day_expr, lazy_frame
 
 __all__ = ["RULE_COLUMNS", "RECOMMEND_COLUMNS", "CrossSell", "association_rules"]
 
@@ -103,10 +103,10 @@ class CrossSell:
 
         if self.sequential and not date:
             raise ValueError("sequential rules need the date column")
-        lf = _lazy(transactions, (customer, product) + ((date,) if date else ()))
+        lf = lazy_frame(transactions, (customer, product) + ((date,) if date else ()))
         sel = [pl.col(customer), pl.col(product)]
         if self.sequential:
-            sel.append(_day_expr(lf.collect_schema(), date).alias("_d"))
+            sel.append(day_expr(lf.collect_schema(), date).alias("_d"))
         lf = lf.select(sel).drop_nulls()
         if self.sequential:
             # first purchase day of each product per customer

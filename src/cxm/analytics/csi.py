@@ -28,13 +28,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
 from cxm.analytics.importance import (METHODS, Importance, estimate_importance, importance_from_correlations,
                                       weights_from_raw)
+from cxm.analytics.stats import bca_interval, holm, percentile_interval
 
-__all__ = ["BootstrapCI", "CSIResult", "csi", "bootstrap_counts", "percentile_interval", "bca_interval",
-           "Loyalty", "loyalty", "top2_rate", "GroupResult", "group_breakdown", "holm", "csi_point",
+__all__ = ["BootstrapCI", "CSIResult", "csi", "bootstrap_counts",
+           "Loyalty", "loyalty", "top2_rate", "GroupResult", "group_breakdown", "csi_point",
            "MeanSummary", "csi_summary", "element_summaries", "Change", "welch_change", "WaveChange",
            "wave_change"]
 
@@ -148,34 +149,6 @@ def _bootstrap_sums(D: np.ndarray, B: int, rng: np.random.Generator, chunk: int 
         size = min(chunk, B - start)
         out[start:start + size] = bootstrap_counts(n, size, rng).astype(np.float32) @ D32
     return out
-
-
-def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """The (1-level)/2 and (1+level)/2 quantiles of the bootstrap replicates."""
-    r = np.asarray(replicates, float)
-    r = r[np.isfinite(r)]
-    lo, hi = np.quantile(r, [(1 - level) / 2, (1 + level) / 2])
-    return float(lo), float(hi)
-
-
-def bca_interval(replicates: np.ndarray, estimate: float, jackknife: np.ndarray,
-                 level: float = 0.95) -> tuple[float, float]:
-    """Bias-corrected and accelerated interval (Efron & Tibshirani 1993, eq. 14.9-14.15).
-
-    z0 = Phi^-1(share of replicates below the estimate, ties counted half);
-    a = sum d^3 / (6 (sum d^2)^1.5), d = mean(jackknife) - jackknife_i.
-    """
-    r = np.asarray(replicates, float)
-    r = r[np.isfinite(r)]
-    below = (np.sum(r < estimate) + 0.5 * np.sum(r == estimate)) / r.size
-    z0 = special.ndtri(np.clip(below, 1 / (2 * r.size), 1 - 1 / (2 * r.size)))
-    d = np.mean(jackknife) - np.asarray(jackknife, float)
-    denom = 6.0 * np.sum(d ** 2) ** 1.5
-    a = float(np.sum(d ** 3) / denom) if denom > 0 else 0.0
-    z = special.ndtri(np.array([(1 - level) / 2, (1 + level) / 2]))
-    adj = special.ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
-    lo, hi = np.quantile(r, adj)
-    return float(lo), float(hi)
 
 
 @dataclass(frozen=True)
@@ -319,17 +292,6 @@ def loyalty(retention: np.ndarray | None, retention_scale: tuple[float, float] |
 
 
 # ----------------------------------------------------------------------------- breakdowns
-def holm(p: np.ndarray) -> np.ndarray:
-    """Holm (1979) step-down adjusted p-values."""
-    p = np.asarray(p, float)
-    order = np.argsort(p)
-    k = p.size
-    adj = np.maximum.accumulate((k - np.arange(k)) * p[order])
-    out = np.empty(k)
-    out[order] = np.minimum(adj, 1.0)
-    return out
-
-
 @dataclass(frozen=True)
 class GroupResult:
     """One group of a breakdown, compared with the rest of the respondents.
@@ -438,10 +400,7 @@ def group_breakdown(elements: np.ndarray, overall: np.ndarray, weights: np.ndarr
         df = np.where(ok, (v1 + v2) ** 2 / (v1 ** 2 / (n - 1) + v2 ** 2 / (rest_n - 1)), np.nan)
         p = np.where(ok & (n >= min_n), 2 * stats.t.sf(np.abs(t), df), np.nan)
         overall_mean = np.where(ycnt[groups] > 0, ysum[groups] / ycnt[groups], np.nan)
-    adj = np.full(p.size, np.nan)
-    fin = np.isfinite(p)
-    if fin.any():
-        adj[fin] = holm(p[fin])
+    adj = holm(p)  # the untested groups (NaN) stay out of the family
     return [GroupResult(g, int(n[k]), float(value[k]), float(np.sqrt(v1[k])), float(overall_mean[k]), means[k],
                         float(value[k] - rest_value[k]), float(t[k]), float(df[k]), float(p[k]), float(adj[k]))
             for k, g in enumerate(names)]
@@ -541,10 +500,6 @@ def wave_change(before_csi: MeanSummary, after_csi: MeanSummary, before_elements
     if len(before_elements) != len(after_elements):
         raise ValueError("wave_change: the two waves must have the same elements")
     raw = [welch_change(b, a) for b, a in zip(before_elements, after_elements)]
-    pv = np.array([c.p_value for c in raw])
-    adj = np.full(pv.size, np.nan)
-    fin = np.isfinite(pv)
-    if fin.any():
-        adj[fin] = holm(pv[fin])
+    adj = holm(np.array([c.p_value for c in raw]))
     elements = tuple(Change(c.diff, c.se, c.t, c.df, c.p_value, float(a)) for c, a in zip(raw, adj))
     return WaveChange(welch_change(before_csi, after_csi), elements)

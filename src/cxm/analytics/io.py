@@ -16,7 +16,7 @@ import polars as pl
 
 from cxm.analytics.questionnaire import Item
 
-__all__ = ["BadCell", "ResponseFile", "read_table", "validate_items", "read_responses"]
+__all__ = ["BadCell", "ResponseFile", "parse_numbers", "read_table", "validate_items", "read_responses"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,20 @@ def read_table(path: str | Path) -> ResponseFile:
     raise ValueError(f"{path}: unsupported file type {suffix!r} (use .csv, .xlsx or .sav)")
 
 
+def parse_numbers(column: pl.Series) -> tuple[pl.Series, np.ndarray]:
+    """A column of answers as Float64, and the 0-based rows whose cell is not a number.
+
+    Text is stripped and a blank cell is missing (null); a cell that is neither blank nor a
+    number is null in the values and listed in the rows. Other columns are cast as they are.
+    """
+    source = column
+    if column.dtype == pl.String:
+        stripped = column.str.strip_chars()
+        source = pl.select(pl.when(stripped == "").then(None).otherwise(stripped).alias(column.name)).to_series()
+    values = source.cast(pl.Float64, strict=False)
+    return values, np.flatnonzero((source.is_not_null() & values.is_null()).to_numpy())
+
+
 def validate_items(frame: pl.DataFrame, items: Sequence[Item], *, required: Sequence[str] = ()) -> pl.DataFrame:
     """Turn the item columns into Float64 (empty = null) and check every answer is on its scale.
 
@@ -110,15 +124,9 @@ def validate_items(frame: pl.DataFrame, items: Sequence[Item], *, required: Sequ
         if item.code not in frame.columns:
             continue
         col = frame.get_column(item.code)
-        if col.dtype == pl.String:
-            stripped = col.str.strip_chars()
-            text = pl.select(pl.when(stripped == "").then(None).otherwise(stripped)).to_series()
-            values = text.cast(pl.Float64, strict=False)
-            not_number = (text.is_not_null() & values.is_null()).to_numpy()
-            for r in np.flatnonzero(not_number)[:20]:
-                bad.append(BadCell(int(r) + 1, item.code, str(col[int(r)]), "not a number"))
-        else:
-            values = col.cast(pl.Float64, strict=False)
+        values, not_number = parse_numbers(col)
+        for r in not_number[:20]:
+            bad.append(BadCell(int(r) + 1, item.code, str(col[int(r)]), "not a number"))
         x = values.to_numpy()
         lo, hi = item.scale
         with np.errstate(invalid="ignore"):

@@ -15,7 +15,7 @@ from .importance import estimate_importance
 from .jsonsafe import finite_or_none as _num
 from .portfolio import portfolio
 from .questionnaire import Element, Questionnaire
-from .scoring import score_items, score_responses
+from .scoring import score_responses
 
 
 
@@ -56,7 +56,7 @@ def csi_report(frame: pl.DataFrame, q: Questionnaire, *, importance: str = "corr
 
     # item-level portfolio: correlation of each item score with overall (pairwise complete cases)
     item_list = [i for e in q.elements for i in e.items]
-    scores = score_items(frame, item_list)
+    scores = table.items  # scored once, with the elements
     item_imp = estimate_importance(scores, table.overall, "correlation").raw
     answered = np.isfinite(scores)
     item_sat = np.where(answered, scores, 0.0).sum(0) / np.where(answered.any(0), answered.sum(0), np.nan)

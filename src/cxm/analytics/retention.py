@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from cxm.analytics.rfm import _day_expr, _lazy
+from cxm.analytics.rfm import day_expr, lazy_frame
 
 __all__ = ["retention_rates", "cohort_retention", "cohort_matrix", "average_tenure", "TenureResult",
            "period_index", "expected_lifetime"]
@@ -72,9 +72,9 @@ def retention_rates(transactions: pl.DataFrame | pl.LazyFrame, *, customer: str,
         (per group), sorted.
     """
     cols = (customer, date) + ((group,) if group else ())
-    lf = _lazy(transactions, cols)
+    lf = lazy_frame(transactions, cols)
     keys = [group] if group else []
-    idx = period_index(_day_expr(lf.collect_schema(), date), period)
+    idx = period_index(day_expr(lf.collect_schema(), date), period)
     active = lf.select(*keys, pl.col(customer), idx.alias("_p")).unique()
     # (customer, group, p) also active in p - 1 -> retained in p
     prev = active.select(*keys, pl.col(customer), (pl.col("_p") + 1).alias("_p"), pl.lit(True).alias("_was"))
@@ -110,8 +110,8 @@ def cohort_retention(transactions: pl.DataFrame | pl.LazyFrame, *, customer: str
         ``active`` (customers of the cohort active that month), ``cohort_size``, ``share``;
         sorted, only months with at least one active customer.
     """
-    lf = _lazy(transactions, (customer, date))
-    idx = period_index(_day_expr(lf.collect_schema(), date), "month")
+    lf = lazy_frame(transactions, (customer, date))
+    idx = period_index(day_expr(lf.collect_schema(), date), "month")
     # group_by + window min is ~1.5x faster than unique() + join on 10M rows (bench/rfm_cohort.py)
     active = (lf.select(pl.col(customer), idx.cast(pl.Int32).alias("_m")).group_by(customer, "_m").agg()
               .with_columns(pl.col("_m").min().over(customer).alias("_c")))
@@ -159,8 +159,8 @@ class TenureResult:
 
 def average_tenure(transactions: pl.DataFrame | pl.LazyFrame, *, customer: str, date: str) -> TenureResult:
     """Mean and median observed tenure over customers (see the module docstring)."""
-    lf = _lazy(transactions, (customer, date))
-    day = _day_expr(lf.collect_schema(), date)
+    lf = lazy_frame(transactions, (customer, date))
+    day = day_expr(lf.collect_schema(), date)
     t = (lf.select(pl.col(customer), day.alias("_d")).group_by(customer)
          .agg(((pl.col("_d").max() - pl.col("_d").min()).dt.total_days()).alias("days"))
          .select(pl.col("days").mean().alias("mean"), pl.col("days").median().alias("median"), pl.len().alias("n"))

@@ -59,7 +59,8 @@ SEGMENT_GRID: tuple[tuple[str, ...], ...] = (
 NO_SEGMENT = "(none)"
 
 
-def _day_expr(schema: pl.Schema, date: str) -> pl.Expr:
+def day_expr(schema: pl.Schema, date: str) -> pl.Expr:
+    """The ``date`` column as days: dates, datetimes (their day), ISO text or YYYYMMDD integers."""
     dtype = schema[date]
     if dtype == pl.String:
         return pl.col(date).str.to_date(strict=True)
@@ -72,7 +73,8 @@ def _day_expr(schema: pl.Schema, date: str) -> pl.Expr:
     raise ValueError(f"column {date!r} must hold dates, datetimes, ISO text or YYYYMMDD integers; got {dtype}")
 
 
-def _lazy(transactions: pl.DataFrame | pl.LazyFrame, columns: tuple[str, ...]) -> pl.LazyFrame:
+def lazy_frame(transactions: pl.DataFrame | pl.LazyFrame, columns: tuple[str, ...]) -> pl.LazyFrame:
+    """``transactions`` as a lazy frame; a ``ValueError`` names the first of ``columns`` it lacks."""
     lf = transactions.lazy() if isinstance(transactions, pl.DataFrame) else transactions
     names = lf.collect_schema().names()
     for col in columns:
@@ -101,9 +103,9 @@ def rfm_values(transactions: pl.DataFrame | pl.LazyFrame, *, customer: str, date
         ``monetary`` (Float64), sorted by customer; customers without a transaction on or
         before ``as_of`` are absent.
     """
-    lf = _lazy(transactions, (customer, date, amount))
+    lf = lazy_frame(transactions, (customer, date, amount))
     end = as_date(as_of, "as_of")
-    day = _day_expr(lf.collect_schema(), date)
+    day = day_expr(lf.collect_schema(), date)
     return (
         lf.select(pl.col(customer), day.alias("_d"), pl.col(amount).cast(pl.Float64).alias("_a"))
         .filter(pl.col("_d") <= pl.lit(end))
@@ -207,7 +209,7 @@ def segment_migration(transactions: pl.DataFrame | pl.LazyFrame, *, customer: st
     d0, d1 = as_date(start, "start"), as_date(end, "end")
     if not d0 < d1:
         raise ValueError(f"start must be before end; got start={d0}, end={d1}")
-    lf = _lazy(transactions, (customer, date, amount))
+    lf = lazy_frame(transactions, (customer, date, amount))
     kw = dict(customer=customer, date=date, amount=amount)
     a = rfm_table(lf, as_of=d0, **kw).select(customer, pl.col("segment").alias("_from"))
     b = rfm_table(lf, as_of=d1, **kw).select(customer, pl.col("segment").alias("_to"))

@@ -71,13 +71,15 @@ class ScoreTable:
     """Respondent-level scores on 0-100 (NaN = missing).
 
     ``elements`` is (n, m) in the order of ``codes``; ``overall`` is (n,).
-    ``expectation`` is (n, m) or None.
+    ``expectation`` is (n, m) or None. ``items`` is (n, k): the scores of the elements'
+    items, element by element in item order (what the element scores were made of).
     """
 
     codes: tuple[str, ...]
     elements: np.ndarray
     overall: np.ndarray
     expectation: np.ndarray | None = None
+    items: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -132,4 +134,4 @@ def score_responses(frame: pl.DataFrame, elements: Sequence[Element], overall: I
     if any(e.expectation is not None for e in elements):
         exp_items = [e.expectation if e.expectation is not None else Item(f"__none_{e.code}", (0, 1)) for e in elements]
         expectation = score_items(frame, exp_items)
-    return ScoreTable(tuple(e.code for e in elements), el, ovr, expectation)
+    return ScoreTable(tuple(e.code for e in elements), el, ovr, expectation, items=scores)

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from cxm.analytics.jsonsafe import json_clean
-from cxm.commands._common import CustomerColumn, DateColumn, fail
+from cxm.commands._common import CustomerColumn, DateColumn, TransactionsFile, fail, failing_on_bad_input, read_table
 
 btyd_app = typer.Typer(help="Buy-till-you-die CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma) on files.",
                        no_args_is_help=True)
@@ -38,17 +38,6 @@ class Freq(str, Enum):
 class Format(str, Enum):
     text = "text"
     json = "json"
-
-
-def _read_csv(path: Path):
-    import polars as pl
-
-    if not path.exists():
-        raise fail(f"file not found: {path}")
-    try:
-        return pl.read_csv(path, infer_schema_length=None)
-    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read {path} as CSV: {exc}") from None
 
 
 def _model_class(model: Model):
@@ -83,7 +72,7 @@ def _fit_payload(model: Model, fitted) -> dict:
 
 
 def summarize(
-    transactions: Annotated[Path, typer.Argument(help="CSV of transactions, one row each.")],
+    transactions: TransactionsFile,
     customer: CustomerColumn,
     date: DateColumn,
     calibration_end: Annotated[str, typer.Option(help="Last day of the calibration period (YYYY-MM-DD).")],
@@ -99,14 +88,10 @@ def summarize(
     """
     from cxm.analytics.btyd.summary import customer_summary
 
-    frame = _read_csv(transactions)
-    try:
+    frame = read_table(transactions)
+    with failing_on_bad_input(f"cannot read column {date!r} as dates"):  # date parse errors carry the value
         out = customer_summary(frame, customer=customer, date=date, amount=amount,
                                calibration_end=calibration_end, freq=freq.value)
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-    except Exception as exc:  # polars parse errors of the date column carry the offending value
-        raise fail(f"cannot read column {date!r} as dates: {exc}") from None
     if output is None:
         typer.echo(out.write_csv(), nl=False)
     else:
@@ -129,7 +114,7 @@ def fit(
     """
     import warnings
 
-    frame = _read_csv(summary)
+    frame = read_table(summary)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # non-convergence is reported in the output
         try:
@@ -200,7 +185,7 @@ def predict(
         raise fail(f"--periods must be at least 1; got {periods!r}")
     if discount_rate < 0:
         raise fail(f"--discount-rate must be non-negative; got {discount_rate!r}")
-    frame = _read_csv(summary)
+    frame = read_table(summary)
     x, t_x, t = _columns(frame, ("frequency", "recency", "T"), summary)
     fitted = _load_or_fit(params, model, frame, summary, "--params")
     try:
@@ -245,7 +230,7 @@ def sbg_fit(
 
     from cxm.analytics.btyd.sbg import ShiftedBetaGeometricModel
 
-    frame = _read_csv(survival)
+    frame = read_table(survival)
     period, alive = _columns(frame, ("period", "alive"), survival)
     order = np.argsort(period)
     with warnings.catch_warnings():

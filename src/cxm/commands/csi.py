@@ -8,6 +8,8 @@ from typing import Optional
 
 import typer
 
+from cxm.commands._common import fail
+
 
 def csi_report(responses: Path, questionnaire: Path, importance: str = "correlation", bootstrap: int = 1000,
                seed: Optional[int] = None, by: Optional[str] = None, level: float = 0.95) -> dict:
@@ -77,8 +79,7 @@ def csi_command(
     try:
         report = csi_report(responses, questionnaire, importance, bootstrap, seed, by)
     except ValueError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2) if format == "json" else _table(report))
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
-from cxm.analytics.jsonsafe import json_clean as _clean
+from cxm.commands._common import fail
 
 
 def _read_frame(data: Path, columns: list[str]):
     """The indicator columns of a CSV/XLSX/.sav file as a Float64 polars frame."""
     import polars as pl
 
-    from cxm.analytics.io import read_table
+    from cxm.analytics.io import parse_numbers, read_table
 
     frame = read_table(data).frame
     missing = [c for c in columns if c not in frame.columns]
@@ -24,14 +24,10 @@ def _read_frame(data: Path, columns: list[str]):
         raise ValueError(f"indicator column(s) not in {data.name}: {', '.join(missing)}")
     out = []
     for c in columns:
-        col = frame.get_column(c)
-        if col.dtype == pl.String:
-            col = col.str.strip_chars()
-            col = pl.Series(c, col).replace("", None)
-        try:
-            out.append(col.cast(pl.Float64, strict=True).alias(c))
-        except pl.exceptions.PolarsError as exc:
-            raise ValueError(f"indicator column {c!r} has a value that is not a number") from exc
+        values, not_number = parse_numbers(frame.get_column(c))
+        if len(not_number):
+            raise ValueError(f"indicator column {c!r} has a value that is not a number")
+        out.append(values.alias(c))
     return pl.DataFrame(out)
 
 
@@ -53,32 +49,13 @@ def pls_report(
     progress: bool = False,
 ) -> dict:
     """Compute the ``cxm pls`` report (the JSON contract documented on :func:`pls`)."""
-    from cxm.analytics.pls import PLSPathModel
+    from cxm.analytics.pls import PLSPathModel, chunk_size_for, report_dict
     from cxm.analytics.pls import bootstrap as run_bootstrap
 
     spec = _load_model(model)
     frame = _read_frame(data, spec.indicators)
     fitted = PLSPathModel(spec, scheme=scheme).fit(frame)
-    res = fitted.result()
-    report: dict[str, Any] = {
-        "method": res.method,
-        "scheme": res.scheme,
-        "n": res.n,
-        "iterations": res.iterations,
-        "converged": res.converged,
-        "paths": res.paths,
-        "r2": res.r2,
-        "r2_adj": res.r2_adj,
-        "weights": res.weights,
-        "loadings": res.loadings,
-        "reliability": res.reliability,
-        "index": res.index,
-        "total_effects": res.total_effects,
-        "indirect_effects": res.indirect_effects,
-        "htmt": res.htmt,
-        "fornell_larcker": res.fornell_larcker,
-        "gof": res.gof,
-    }
+    boot = None
     if bootstrap:
         bar = None
         callback = None
@@ -94,24 +71,12 @@ def pls_report(
         try:
             boot = run_bootstrap(
                 fitted, frame, bootstrap, seed=seed, level=level, progress=callback,
-                chunk_size=max(50, min(500, bootstrap // 10 or 1)),
+                chunk_size=chunk_size_for(bootstrap),
             )
         finally:
             if bar is not None:
                 bar.close()
-        report["bootstrap"] = boot.paths.as_dict()
-        report["bootstrap_detail"] = {
-            "method": boot.method,
-            "n_boot": boot.n_boot,
-            "n_ok": boot.n_ok,
-            "seed": boot.seed,
-            "level": boot.level,
-            "weights": boot.weights.as_dict(),
-            "loadings": boot.loadings.as_dict(),
-            "index": boot.index.as_dict(),
-            "r2": boot.r2.as_dict(),
-        }
-    return _clean(report)
+    return report_dict(fitted, boot)
 
 
 def _table(report: dict) -> str:
@@ -179,8 +144,7 @@ def pls(
     try:
         report = pls_report(data, model, scheme, bootstrap, seed, level, progress=bool(bootstrap))
     except ValueError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        raise fail(str(exc)) from None
     if output_format == "json":
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -58,11 +58,11 @@ def rfm(
     frame = read_table(transactions)
     with failing_on_bad_input(f"cannot read column {date!r} as dates"):  # date parse errors carry the value
         if as_of is None:
-            from cxm.analytics.rfm import _day_expr
+            from cxm.analytics.rfm import day_expr
 
             if date not in frame.columns:
                 raise ValueError(f"column {date!r} not found; columns are {frame.columns!r}")
-            latest = frame.select(_day_expr(frame.schema, date).max()).item()
+            latest = frame.select(day_expr(frame.schema, date).max()).item()
             if latest is None:
                 raise ValueError(f"{transactions} has no transactions")
             as_of = latest.isoformat()

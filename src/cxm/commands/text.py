@@ -9,13 +9,12 @@ from typing import Optional
 import typer
 
 from cxm.analytics.jsonsafe import finite_or_none as _num  # stdlib only: keeps `cxm --help` fast
+from cxm.commands._common import fail
 
 text_app = typer.Typer(help="Text mining of comments and case texts (Korean and English).", no_args_is_help=True)
 
 LANGS = ("auto", "ko", "en")
 FORMATS = ("json", "table")
-
-
 
 
 def _read(path: Path, columns: dict[str, Optional[str]]):
@@ -69,6 +68,7 @@ def topics_report(path: Path, text_col: str, k: int = 8, seed: int = 0, lang: st
     import numpy as np
     import polars as pl
 
+    from cxm.analytics.io import parse_numbers
     from cxm.analytics.text.topics import TopicModel
 
     frame = _read(path, {"--text-col": text_col, "--date-col": date_col, "--score-col": score_col})
@@ -95,9 +95,7 @@ def topics_report(path: Path, text_col: str, k: int = 8, seed: int = 0, lang: st
                             "share": _num(r["share"])} for r in trend.iter_rows(named=True)]
     if score_col is not None:
         raw = frame.get_column(score_col)
-        text = raw.cast(pl.String).str.strip_chars()
-        values = text.cast(pl.Float64, strict=False)
-        bad = (text.is_not_null() & (text != "") & values.is_null()).arg_true()
+        values, bad = parse_numbers(raw)
         if len(bad):
             row = int(bad[0])
             raise ValueError(f"--score-col {score_col!r}: row {row + 1} value {raw[row]!r} is not a number")
@@ -154,8 +152,7 @@ def keywords_command(
     try:
         report = keywords_report(file, text_col, group_col, lang, top, min_count)
     except ValueError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     if format == "json":
         typer.echo(json.dumps(report["groups"], ensure_ascii=False, indent=2))
         return
@@ -194,8 +191,7 @@ def topics_command(
     try:
         report = topics_report(file, text_col, k, seed, lang, terms, date_col, score_col, every)
     except ValueError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     if format == "json":
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return

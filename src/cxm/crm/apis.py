@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from cxm.customers.models import Customer
@@ -49,84 +49,28 @@ def _run_or_404(as_of: date | None) -> ScoreRun:
 
 
 class ScoredCustomerOut(Schema):
+    # a customer of selectors.scored_customers: the scores are read from its score_<field> annotations
     customer_no: str
     name: str
-    home_unit: str
-    segment: str | None
-    stage: str | None
-    r_score: int | None
-    f_score: int | None
-    m_score: int | None
-    p_alive: float | None
-    expected_purchases: float | None
-    clv: int | None
-    clv_margin: int | None
-    revenue: int | None
-    margin: int | None
-    profitability: str | None
-    churn_probability: float | None
-
-    @staticmethod
-    def resolve_churn_probability(obj: Customer):
-        return obj.score_churn_probability
+    home_unit: str = Field(validation_alias="home_unit.code")
+    segment: str | None = Field(validation_alias="score_segment")
+    stage: str | None = Field(validation_alias="score_stage")
+    r_score: int | None = Field(validation_alias="score_r_score")
+    f_score: int | None = Field(validation_alias="score_f_score")
+    m_score: int | None = Field(validation_alias="score_m_score")
+    p_alive: float | None = Field(validation_alias="score_p_alive")
+    expected_purchases: float | None = Field(validation_alias="score_expected_purchases")
+    clv: int | None = Field(validation_alias="score_clv")
+    clv_margin: int | None = Field(validation_alias="score_clv_margin")
+    revenue: int | None = Field(validation_alias="score_monetary")
+    margin: int | None = Field(validation_alias="score_margin")
+    profitability: str | None = Field(validation_alias="score_profitability")
+    churn_probability: float | None = Field(validation_alias="score_churn_probability")
 
     @staticmethod
     def resolve_name(obj: Customer, context) -> str:
         # Analysts see masked names (selectors.customer_present), as on the pages.
         return customer_present(obj, personal=can_view_personal_data(context["request"].auth)).display_name
-
-    @staticmethod
-    def resolve_home_unit(obj: Customer) -> str:
-        return obj.home_unit.code
-
-    @staticmethod
-    def resolve_revenue(obj: Customer):
-        return obj.score_monetary
-
-    @staticmethod
-    def resolve_margin(obj: Customer):
-        return obj.score_margin
-
-    @staticmethod
-    def resolve_segment(obj: Customer):
-        return obj.score_segment
-
-    @staticmethod
-    def resolve_stage(obj: Customer):
-        return obj.score_stage
-
-    @staticmethod
-    def resolve_r_score(obj: Customer):
-        return obj.score_r_score
-
-    @staticmethod
-    def resolve_f_score(obj: Customer):
-        return obj.score_f_score
-
-    @staticmethod
-    def resolve_m_score(obj: Customer):
-        return obj.score_m_score
-
-    @staticmethod
-    def resolve_p_alive(obj: Customer):
-        return obj.score_p_alive
-
-    @staticmethod
-    def resolve_expected_purchases(obj: Customer):
-        return obj.score_expected_purchases
-
-    @staticmethod
-    def resolve_clv(obj: Customer):
-        return obj.score_clv
-
-    @staticmethod
-    def resolve_clv_margin(obj: Customer):
-        return obj.score_clv_margin
-
-    @staticmethod
-    def resolve_profitability(obj: Customer):
-        return obj.score_profitability
-
 
 
 class ScoreFilter(Schema):

@@ -6,30 +6,22 @@ Plotly bundle, in the style of :mod:`cxm.web.charts`.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import polars as pl
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from cxm.web.charts import FONT, REVENUE_COLOR, branch_name, month_label
+from cxm.web.charts import REVENUE_COLOR, branch_name, figure_layout, month_label
 from cxm.web.formatting import currency_symbol
 
 from .models import Profitability, Segment
 
 CLASS_COLORS = {"profitable": "#2b8a3e", "break-even": "#868e96", "losing": "#c92a2a"}
+MARGIN = {"l": 72, "r": 24, "t": 24, "b": 56}  # of the figures that do not set their own
 
 
 def segment_label(value: str) -> str:
     return str(Segment(value).label) if value in Segment.values else (value or "–")
-
-
-def _layout(fig: go.Figure, *, height: int = 420, **extra) -> dict:
-    extra.setdefault("margin", {"l": 72, "r": 24, "t": 24, "b": 56})
-    fig.update_layout(template="none", font={"family": FONT, "size": 13, "color": "#212529"},
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", height=height, **extra)
-    return json.loads(fig.to_json())
 
 
 def rfm_grid_figure(grid: dict) -> dict | None:
@@ -43,8 +35,9 @@ def rfm_grid_figure(grid: dict) -> dict | None:
         texttemplate="%{text}", colorscale="Blues", showscale=True,
         hovertemplate="R %{y} · F %{x}<br>%{text}<extra></extra>", colorbar={"title": {"text": _("Customers")}},
     ))
-    return _layout(fig, height=480, xaxis={"title": {"text": _("Frequency score (F)")}, "type": "category"},
-                   yaxis={"title": {"text": _("Recency score (R)")}, "type": "category"})
+    return figure_layout(fig, margin=MARGIN, height=480,
+                         xaxis={"title": {"text": _("Frequency score (F)")}, "type": "category"},
+                         yaxis={"title": {"text": _("Recency score (R)")}, "type": "category"})
 
 
 def cohort_figure(wide) -> dict | None:
@@ -59,10 +52,10 @@ def cohort_figure(wide) -> dict | None:
         texttemplate="%{z:.0f}", hovertemplate="%{y}<br>+%{x}: %{z:.1f}%<extra></extra>",
         colorbar={"title": {"text": "%"}},
     ))
-    return _layout(fig, height=max(360, 22 * len(y) + 120), margin={"l": 150, "r": 24, "t": 24, "b": 56},
-                   xaxis={"title": {"text": _("Months since the first purchase")}, "type": "category"},
-                   yaxis={"title": {"text": _("Acquisition month (customers)")}, "autorange": "reversed",
-                          "type": "category"})
+    return figure_layout(fig, height=max(360, 22 * len(y) + 120), margin={"l": 150, "r": 24, "t": 24, "b": 56},
+                         xaxis={"title": {"text": _("Months since the first purchase")}, "type": "category"},
+                         yaxis={"title": {"text": _("Acquisition month (customers)")}, "autorange": "reversed",
+                                "type": "category"})
 
 
 def retention_figure(rates) -> dict | None:
@@ -78,9 +71,9 @@ def retention_figure(rates) -> dict | None:
     fig.add_trace(go.Scatter(x=x, y=[None if v is None else 100 - v for v in crr], name=_("Churn rate"),
                              mode="lines", line={"color": "#e8590c", "dash": "dot"},
                              hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
-    return _layout(fig, height=340, xaxis={"type": "category"},
-                   yaxis={"title": {"text": "%"}, "rangemode": "tozero"},
-                   legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"})
+    return figure_layout(fig, margin=MARGIN, height=340, xaxis={"type": "category"},
+                         yaxis={"title": {"text": "%"}, "rangemode": "tozero"},
+                         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"})
 
 
 def clv_histogram(values: np.ndarray, *, bins: int = 40) -> dict | None:
@@ -95,10 +88,10 @@ def clv_histogram(values: np.ndarray, *, bins: int = 40) -> dict | None:
     fig = go.Figure(go.Bar(x=mids.tolist(), y=counts.tolist(), width=float(edges[1] - edges[0]) * 0.95,
                            marker={"color": REVENUE_COLOR},
                            hovertemplate=f"{symbol}%{{x:,.0f}}: %{{y:,}}<extra></extra>"))
-    return _layout(fig, height=360, bargap=0.05,
-                   xaxis={"title": {"text": _("CLV, next 12 months, discounted")}, "tickprefix": symbol,
-                          "tickformat": ",.0f"},
-                   yaxis={"title": {"text": _("Customers")}, "tickformat": ","})
+    return figure_layout(fig, margin=MARGIN, height=360, bargap=0.05,
+                         xaxis={"title": {"text": _("CLV, next 12 months, discounted")}, "tickprefix": symbol,
+                                "tickformat": ",.0f"},
+                         yaxis={"title": {"text": _("Customers")}, "tickformat": ","})
 
 
 def equity_figure(rows: list[dict], *, by: str) -> dict | None:
@@ -110,9 +103,9 @@ def equity_figure(rows: list[dict], *, by: str) -> dict | None:
     fig = go.Figure(go.Bar(x=[int(r["equity"] or 0) for r in rows], y=names, orientation="h",
                            marker={"color": REVENUE_COLOR},
                            hovertemplate=f"%{{y}}: {symbol}%{{x:,}}<extra></extra>"))
-    return _layout(fig, height=max(260, 30 * len(rows) + 90), margin={"l": 140, "r": 24, "t": 16, "b": 48},
-                   xaxis={"title": {"text": _("Customer equity")}, "tickprefix": symbol, "tickformat": "~s"},
-                   yaxis={"autorange": "reversed", "type": "category"})
+    return figure_layout(fig, height=max(260, 30 * len(rows) + 90), margin={"l": 140, "r": 24, "t": 16, "b": 48},
+                         xaxis={"title": {"text": _("Customer equity")}, "tickprefix": symbol, "tickformat": "~s"},
+                         yaxis={"autorange": "reversed", "type": "category"})
 
 
 def profit_scatter(points: dict | None) -> dict | None:
@@ -130,11 +123,12 @@ def profit_scatter(points: dict | None) -> dict | None:
                                        marker={"color": CLASS_COLORS[value], "size": 7, "opacity": 0.75},
                                        hovertemplate=f"{symbol}%{{x:,}} → {symbol}%{{y:,}}<extra>{label}</extra>"))
     fig.add_hline(y=0, line={"color": "#868e96", "dash": "dot"})
-    return _layout(fig, height=420,
-                   xaxis={"title": {"text": _("Revenue")}, "tickprefix": symbol, "tickformat": ",", "type": "log",
-                          "dtick": 1, "automargin": True},
-                   yaxis={"title": {"text": _("Margin")}, "tickprefix": symbol, "tickformat": ",", "automargin": True},
-                   legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"})
+    return figure_layout(fig, margin=MARGIN, height=420,
+                         xaxis={"title": {"text": _("Revenue")}, "tickprefix": symbol, "tickformat": ",", "type": "log",
+                                "dtick": 1, "automargin": True},
+                         yaxis={"title": {"text": _("Margin")}, "tickprefix": symbol, "tickformat": ",",
+                                "automargin": True},
+                         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"})
 
 
 def whale_figure(curve: dict | None) -> dict | None:
@@ -144,9 +138,9 @@ def whale_figure(curve: dict | None) -> dict | None:
     fig = go.Figure(go.Scatter(x=curve["x"], y=curve["y"], mode="lines", line={"color": REVENUE_COLOR, "width": 3},
                                hovertemplate="%{x:.0f}% → %{y:.0f}%<extra></extra>"))
     fig.add_hline(y=100, line={"color": "#868e96", "dash": "dot"})
-    return _layout(fig, height=360,
-                   xaxis={"title": {"text": _("Customers, most profitable first (%)")}, "range": [0, 100]},
-                   yaxis={"title": {"text": _("Cumulative margin (% of total)")}, "rangemode": "tozero"})
+    return figure_layout(fig, margin=MARGIN, height=360,
+                         xaxis={"title": {"text": _("Customers, most profitable first (%)")}, "range": [0, 100]},
+                         yaxis={"title": {"text": _("Cumulative margin (% of total)")}, "rangemode": "tozero"})
 
 
 def matrix_figure(matrix, labels: dict[int, str]) -> dict | None:
@@ -166,8 +160,9 @@ def matrix_figure(matrix, labels: dict[int, str]) -> dict | None:
         zmax=bound, colorscale="RdYlGn", hovertemplate=f"%{{y}} · %{{x}}: {symbol}%{{z:,.0f}}<extra></extra>",
         colorbar={"title": {"text": _("Margin")}},
     ))
-    return _layout(fig, height=max(360, 24 * len(order) + 120), margin={"l": 160, "r": 24, "t": 24, "b": 90},
-                   xaxis={"type": "category"}, yaxis={"autorange": "reversed", "type": "category", "automargin": True})
+    return figure_layout(fig, height=max(360, 24 * len(order) + 120), margin={"l": 160, "r": 24, "t": 24, "b": 90},
+                         xaxis={"type": "category"},
+                         yaxis={"autorange": "reversed", "type": "category", "automargin": True})
 
 
 def score_history_figure(scores: list) -> dict | None:
@@ -182,11 +177,11 @@ def score_history_figure(scores: list) -> dict | None:
                              line={"color": REVENUE_COLOR, "width": 3}, hovertemplate="%{x}: %{y:.2f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=x, y=[s.clv for s in points], name=_("CLV"), yaxis="y2", mode="lines+markers",
                              line={"color": "#e8590c"}, hovertemplate=f"%{{x}}: {symbol}%{{y:,}}<extra></extra>"))
-    return _layout(fig, height=300, xaxis={"type": "category"}, yaxis={"title": {"text": _("P(alive)")},
-                                                                        "range": [0, 1.05]},
-                   yaxis2={"title": {"text": _("CLV")}, "overlaying": "y", "side": "right", "tickprefix": symbol,
-                           "tickformat": ",", "showgrid": False, "rangemode": "tozero"},
-                   legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"})
+    return figure_layout(fig, margin=MARGIN, height=300, xaxis={"type": "category"},
+                         yaxis={"title": {"text": _("P(alive)")}, "range": [0, 1.05]},
+                         yaxis2={"title": {"text": _("CLV")}, "overlaying": "y", "side": "right", "tickprefix": symbol,
+                                 "tickformat": ",", "showgrid": False, "rangemode": "tozero"},
+                         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"})
 
 
 RISK_COLOR = "#c92a2a"
@@ -240,9 +235,10 @@ def calibration_figure(bins: list[dict]) -> dict | None:
                              line={"color": RISK_COLOR, "width": 3}, marker={"size": 9},
                              text=[str(b["bin"]) for b in bins],
                              hovertemplate="%{text}: %{x:.2f} → %{y:.2f}<extra></extra>"))
-    return _layout(fig, height=380, xaxis={"title": {"text": _("Predicted churn risk (decile mean)")}, "range": [0, 1]},
-                   yaxis={"title": {"text": _("Churn rate seen")}, "range": [0, 1]},
-                   legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.25, "yanchor": "top"})
+    return figure_layout(fig, margin=MARGIN, height=380,
+                         xaxis={"title": {"text": _("Predicted churn risk (decile mean)")}, "range": [0, 1]},
+                         yaxis={"title": {"text": _("Churn rate seen")}, "range": [0, 1]},
+                         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.25, "yanchor": "top"})
 
 
 def risk_histogram(values: np.ndarray, *, bins: int = 20) -> dict | None:
@@ -253,8 +249,9 @@ def risk_histogram(values: np.ndarray, *, bins: int = 20) -> dict | None:
     mids = (edges[:-1] + edges[1:]) / 2
     fig = go.Figure(go.Bar(x=mids.tolist(), y=counts.tolist(), width=float(edges[1] - edges[0]) * 0.95,
                            marker={"color": RISK_COLOR}, hovertemplate="%{x:.2f}: %{y:,}<extra></extra>"))
-    return _layout(fig, height=320, bargap=0.05, xaxis={"title": {"text": _("Churn risk")}, "range": [0, 1]},
-                   yaxis={"title": {"text": _("Customers")}, "tickformat": ","})
+    return figure_layout(fig, margin=MARGIN, height=320, bargap=0.05,
+                         xaxis={"title": {"text": _("Churn risk")}, "range": [0, 1]},
+                         yaxis={"title": {"text": _("Customers")}, "tickformat": ","})
 
 
 def drivers_figure(coefficients: dict[str, float]) -> dict | None:
@@ -266,6 +263,6 @@ def drivers_figure(coefficients: dict[str, float]) -> dict | None:
     fig = go.Figure(go.Bar(x=[v for _k, v in items], y=[feature_label(k) for k, _v in items], orientation="h",
                            marker={"color": [RISK_COLOR if v > 0 else REVENUE_COLOR for _k, v in items]},
                            hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
-    return _layout(fig, height=max(260, 26 * len(items) + 90), margin={"l": 24, "r": 24, "t": 16, "b": 48},
-                   xaxis={"title": {"text": _("Coefficient")}, "zeroline": True},
-                   yaxis={"type": "category", "automargin": True})
+    return figure_layout(fig, height=max(260, 26 * len(items) + 90), margin={"l": 24, "r": 24, "t": 16, "b": 48},
+                         xaxis={"title": {"text": _("Coefficient")}, "zeroline": True},
+                         yaxis={"type": "category", "automargin": True})

@@ -44,14 +44,6 @@ class ScoreRun(models.Model):
     def __str__(self) -> str:
         return f"{self.as_of.isoformat()}"
 
-    @property
-    def bgnbd(self) -> dict:
-        return self.models_fit.get("bgnbd") or {}
-
-    @property
-    def gammagamma(self) -> dict:
-        return self.models_fit.get("gammagamma") or {}
-
 
 class Segment(models.TextChoices):
     """The RFM segments of :mod:`cxm.analytics.rfm` (values are the analytics' names)."""

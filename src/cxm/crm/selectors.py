@@ -2,7 +2,9 @@
 
 Stored scores are read per run (an as-of date); anything computed on the fly (cohorts,
 retention, the customer x product matrix) reads the transactions the user may see as a
-polars frame (:mod:`cxm.crm.frames`) and runs :mod:`cxm.analytics` on it.
+polars frame (:mod:`cxm.crm.frames`) and runs :mod:`cxm.analytics` on it. ``unit_code`` is
+the picked unit: its code (the API, the CLI) or the page scope's ``OrgUnit``, looked up once
+per request (see :func:`cxm.org.access.within_picked_unit`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from datetime import date
 
 import numpy as np
 import polars as pl
-from django.db.models import Avg, Count, F, FilteredRelation, Q, QuerySet, Sum, Value
+from django.db.models import Avg, Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cxm.analytics import aggregate
@@ -20,7 +22,8 @@ from cxm.analytics.retention import cohort_matrix, retention_rates
 from cxm.analytics.rfm import SEGMENT_GRID, SEGMENTS
 from cxm.customers.models import Customer
 from cxm.customers.selectors import customer_mask, customer_search, transaction_queryset
-from cxm.org.access import restrict, within_picked_unit
+from cxm.org.access import PickedUnit, restrict, within_picked_unit
+from cxm.org.models import OrgUnit
 
 from .frames import frame_of, line_frame, transaction_frame
 from .models import CrossSellRule, CustomerScore, ScoreRun
@@ -66,10 +69,21 @@ def run_previous(run: ScoreRun) -> ScoreRun | None:
     return ScoreRun.objects.filter(as_of__lt=run.as_of).order_by("-as_of").first()
 
 
+def last_transaction_date(*, user) -> date | None:
+    """The last transaction date ``user`` can see: the compute form's default date.
+
+    The latest date of each visible branch, read from the (branch, date) index, then the
+    latest of those: a handful of index look-ups instead of a scan of every transaction.
+    """
+    latest = (transaction_queryset(user=user).filter(branch=OuterRef("pk")).order_by("-occurred_on")
+              .values("occurred_on")[:1])
+    return restrict(OrgUnit.objects.all(), user).order_by().aggregate(last=Max(Subquery(latest)))["last"]
+
+
 # --- scores --------------------------------------------------------------------------------------
 
 
-def score_queryset(*, user, run: ScoreRun | None, unit_code: str | None = None) -> QuerySet[CustomerScore]:
+def score_queryset(*, user, run: ScoreRun | None, unit_code: PickedUnit = None) -> QuerySet[CustomerScore]:
     """The run's scores of the customers ``user`` may see (optionally in the picked unit)."""
     if run is None:
         return CustomerScore.objects.none()
@@ -77,7 +91,7 @@ def score_queryset(*, user, run: ScoreRun | None, unit_code: str | None = None) 
     return within_picked_unit(qs, user, unit_code)
 
 
-def scored_customers(*, user, run: ScoreRun | None, unit_code: str | None = None, query: str = "",
+def scored_customers(*, user, run: ScoreRun | None, unit_code: PickedUnit = None, query: str = "",
                      segment: str = "", stage: str = "", profitability: str = "",
                      min_p_alive: float | None = None, max_p_alive: float | None = None,
                      min_churn: float | None = None, max_churn: float | None = None,
@@ -122,7 +136,7 @@ def customer_scores(*, user, customer: Customer) -> list[CustomerScore]:
 # --- the RFM grid, segments, equity ----------------------------------------------------------------
 
 
-def rfm_grid(*, user, run: ScoreRun | None, unit_code: str | None = None) -> dict:
+def rfm_grid(*, user, run: ScoreRun | None, unit_code: PickedUnit = None) -> dict:
     """Customers per (R, F) score cell, with each cell's segment name.
 
     Returns ``{"counts": 5x5 list [r-1][f-1], "segments": SEGMENT_GRID, "total": n}``.
@@ -135,18 +149,16 @@ def rfm_grid(*, user, run: ScoreRun | None, unit_code: str | None = None) -> dic
     return {"counts": counts.tolist(), "segments": [list(r) for r in SEGMENT_GRID], "total": int(counts.sum())}
 
 
-def segment_summary(*, user, run: ScoreRun | None, unit_code: str | None = None) -> list[dict]:
-    """Per RFM segment (in :data:`SEGMENTS` order): customers, revenue, mean P(alive), equity."""
-    rows = {r["segment"]: r for r in (
-        score_queryset(user=user, run=run, unit_code=unit_code).exclude(segment="").order_by().values("segment")
-        .annotate(customers=Count("id"), revenue=Coalesce(Sum("monetary"), 0), p_alive=Avg("p_alive"),
-                  equity=Coalesce(Sum("clv"), 0), equity_margin=Coalesce(Sum("clv_margin"), 0)))}
-    return [rows.get(s, {"segment": s, "customers": 0, "revenue": 0, "p_alive": None, "equity": 0,
-                         "equity_margin": 0}) for s in SEGMENTS]
+def segment_summary(*, user, run: ScoreRun | None, unit_code: PickedUnit = None) -> list[dict]:
+    """Every RFM segment in :data:`SEGMENTS` order, with zeros for an empty one: the rows of
+    :func:`customer_equity` by segment (without the customers who have not bought yet)."""
+    rows = {r["segment"]: r for r in customer_equity(user=user, run=run, unit_code=unit_code, by="segment")}
+    return [rows.get(s, {"segment": s, "customers": 0, "revenue": 0, "equity": 0, "equity_margin": 0,
+                         "mean_clv": None, "p_alive": None}) for s in SEGMENTS]
 
 
 def segment_migration(*, user, run: ScoreRun | None, previous: ScoreRun | None,
-                      unit_code: str | None = None) -> list[dict]:
+                      unit_code: PickedUnit = None) -> list[dict]:
     """Customers moving from each segment at ``previous`` to each segment at ``run`` (stored scores)."""
     if run is None or previous is None:
         return []
@@ -165,17 +177,17 @@ _BRANCH = {"branch_code": "customer__home_unit__code", "branch_name_ko": "custom
            "branch_name_en": "customer__home_unit__name_en", "branch_path": "customer__home_unit__path"}
 
 
-def customer_equity(*, user, run: ScoreRun | None, unit_code: str | None = None, by: str = "branch") -> list[dict]:
+def customer_equity(*, user, run: ScoreRun | None, unit_code: PickedUnit = None, by: str = "branch") -> list[dict]:
     """Customer equity (sum of CLV) per home branch or per RFM segment.
 
     Rows: the group (``branch_code``, ``branch_name_ko``, ``branch_name_en``, ``branch_path``
-    or ``segment``), ``customers``, ``equity`` (sum of CLV, KRW), ``equity_margin`` (sum of
-    margin CLV), ``mean_clv``, ``p_alive`` (mean); branches in tree order, segments in
-    :data:`SEGMENTS` order.
+    or ``segment``), ``customers``, ``revenue`` (sum, KRW), ``equity`` (sum of CLV, KRW),
+    ``equity_margin`` (sum of margin CLV), ``mean_clv``, ``p_alive`` (mean); branches in tree
+    order, segments with customers in :data:`SEGMENTS` order, then ``""`` (no purchase yet).
     """
     qs = score_queryset(user=user, run=run, unit_code=unit_code).order_by()
-    measures = dict(customers=Count("id"), equity=Coalesce(Sum("clv"), 0), equity_margin=Coalesce(Sum("clv_margin"), 0),
-                    mean_clv=Avg("clv"), p_alive=Avg("p_alive"))
+    measures = dict(customers=Count("id"), revenue=Coalesce(Sum("monetary"), 0), equity=Coalesce(Sum("clv"), 0),
+                    equity_margin=Coalesce(Sum("clv_margin"), 0), mean_clv=Avg("clv"), p_alive=Avg("p_alive"))
     if by == "segment":
         rows = {r["segment"]: r for r in qs.values("segment").annotate(**measures)}
         return [rows[s] for s in [*SEGMENTS, ""] if s in rows]
@@ -189,14 +201,14 @@ def customer_equity(*, user, run: ScoreRun | None, unit_code: str | None = None,
     return out
 
 
-def clv_values(*, user, run: ScoreRun | None, unit_code: str | None = None) -> np.ndarray:
+def clv_values(*, user, run: ScoreRun | None, unit_code: PickedUnit = None) -> np.ndarray:
     """Every visible customer's CLV at the run (KRW, customers with a CLV only), for the histogram."""
     values = (score_queryset(user=user, run=run, unit_code=unit_code).filter(clv__isnull=False)
               .values_list("clv", flat=True))
     return np.fromiter(values, dtype=float)
 
 
-def stage_counts(*, user, run: ScoreRun | None, unit_code: str | None = None) -> dict[str, int]:
+def stage_counts(*, user, run: ScoreRun | None, unit_code: PickedUnit = None) -> dict[str, int]:
     return dict(score_queryset(user=user, run=run, unit_code=unit_code).order_by().values_list("stage")
                 .annotate(n=Count("id")).values_list("stage", "n"))
 
@@ -204,7 +216,7 @@ def stage_counts(*, user, run: ScoreRun | None, unit_code: str | None = None) ->
 # --- profitability -------------------------------------------------------------------------------
 
 
-def profitability_view(*, user, run: ScoreRun | None, unit_code: str | None = None, top: int = 10) -> dict:
+def profitability_view(*, user, run: ScoreRun | None, unit_code: PickedUnit = None, top: int = 10) -> dict:
     """The stored profitability of the run's customers: classes, the whale curve, the largest customers.
 
     Returns ``{"classes": {class: customers}, "curve": (share of customers, cumulative share of
@@ -237,7 +249,7 @@ def profitability_view(*, user, run: ScoreRun | None, unit_code: str | None = No
             "check": largest_not_most_profitable(frame, top=top)}
 
 
-def product_margin_matrix(*, user, unit_code: str | None = None, customer_ids: list[int]) -> pl.DataFrame:
+def product_margin_matrix(*, user, unit_code: PickedUnit = None, customer_ids: list[int]) -> pl.DataFrame:
     """Customer x product-category margins (KRW) of the given customers' visible transaction lines.
 
     Long form from :func:`cxm.analytics.aggregate.margin_matrix` (ibis on DuckDB):
@@ -253,12 +265,12 @@ def product_margin_matrix(*, user, unit_code: str | None = None, customer_ids: l
 # --- retention (computed from the visible transactions) -------------------------------------------
 
 
-def visible_transactions(*, user, unit_code: str | None = None, end: date | None = None) -> pl.DataFrame:
+def visible_transactions(*, user, unit_code: PickedUnit = None, end: date | None = None) -> pl.DataFrame:
     """The known customers' transactions ``user`` may see (picked unit, up to ``end``) as a frame."""
     return transaction_frame(transaction_queryset(user=user, unit_code=unit_code), end=end)
 
 
-def cohort_table(*, user, unit_code: str | None = None, end: date | None = None,
+def cohort_table(*, user, unit_code: PickedUnit = None, end: date | None = None,
                  frame: pl.DataFrame | None = None) -> pl.DataFrame:
     """Cohort retention (acquisition month x months since) of the transactions ``user`` may see.
 
@@ -277,7 +289,7 @@ def cohort_wide(table: pl.DataFrame) -> pl.DataFrame:
     return cohort_matrix(table) if table.height else pl.DataFrame()
 
 
-def retention_by_month(*, user, unit_code: str | None = None, end: date | None = None,
+def retention_by_month(*, user, unit_code: PickedUnit = None, end: date | None = None,
                        frame: pl.DataFrame | None = None) -> pl.DataFrame:
     """Monthly customer retention and churn rate of the visible transactions (all branches together)."""
     tx = visible_transactions(user=user, unit_code=unit_code, end=end) if frame is None else frame
@@ -289,7 +301,7 @@ def retention_by_month(*, user, unit_code: str | None = None, end: date | None =
 # --- churn risk and cross-sell --------------------------------------------------------------------
 
 
-def churn_view(*, user, run: ScoreRun | None, unit_code: str | None = None, top: int = 20) -> dict:
+def churn_view(*, user, run: ScoreRun | None, unit_code: PickedUnit = None, top: int = 20) -> dict:
     """The churn tab: the run's classifier record and the visible customers' stored risk.
 
     Returns ``{"record": run.churn, "probabilities": the visible customers' P(churn) array,

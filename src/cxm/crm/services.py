@@ -326,7 +326,7 @@ def _write_rules(run: ScoreRun, rules: pl.DataFrame | None) -> None:
 
 
 def _write_scores(run: ScoreRun, scores: pl.DataFrame) -> None:
-    from cxm.demo.loader import bulk_writer  # the store's fastest bulk insert (COPY on PostgreSQL)
+    from cxm.core.bulk import bulk_writer  # the store's fastest bulk insert (COPY on PostgreSQL)
 
     writer = bulk_writer(connection)
     if connection.vendor == "postgresql":

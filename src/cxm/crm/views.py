@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxm.core.exceptions import ApplicationError
-from cxm.customers import selectors as customer_selectors
 from cxm.web.scope import current_scope
 
 from . import charts, selectors
@@ -32,8 +33,9 @@ def _base_context(request: HttpRequest, tab: str) -> dict:
     context = {"tab": tab, "run": run, "runs": list(selectors.run_list()[:24]), "scope": current_scope(request),
                "can_compute": can_compute_scores(request.user)}
     if context["can_compute"]:
-        _first, last = customer_selectors.transaction_date_range(user=request.user)
-        context["compute_form"] = ComputeForm(initial={"as_of": last})
+        # a callable initial: the default date is read when the form is drawn, not before
+        context["compute_form"] = ComputeForm(
+            initial={"as_of": functools.partial(selectors.last_transaction_date, user=request.user)})
     return context
 
 
@@ -41,7 +43,7 @@ def _base_context(request: HttpRequest, tab: str) -> dict:
 def rfm(request: HttpRequest) -> HttpResponse:
     """The R x F grid with segment names, the segments' size and value, the migration since the last run."""
     ctx = _base_context(request, "rfm")
-    user, run, unit = request.user, ctx["run"], ctx["scope"].unit_code
+    user, run, unit = request.user, ctx["run"], ctx["scope"].unit
     grid = selectors.rfm_grid(user=user, run=run, unit_code=unit)
     segments = selectors.segment_summary(user=user, run=run, unit_code=unit)
     for row in segments:
@@ -63,7 +65,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     """Cohort retention heat map and the monthly retention / churn rate of the visible transactions."""
     ctx = _base_context(request, "cohorts")
     scope = ctx["scope"]
-    frame = selectors.visible_transactions(user=request.user, unit_code=scope.unit_code, end=scope.end)
+    frame = selectors.visible_transactions(user=request.user, unit_code=scope.unit, end=scope.end)
     wide = selectors.cohort_wide(selectors.cohort_table(user=request.user, frame=frame))
     rates = selectors.retention_by_month(user=request.user, frame=frame)
     recent = rates.filter(rates["retention_rate"].is_not_null()).tail(12) if rates.height else rates
@@ -77,7 +79,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 def clv(request: HttpRequest) -> HttpResponse:
     """CLV distribution, customer equity by branch and by segment, the fitted models."""
     ctx = _base_context(request, "clv")
-    user, run, unit = request.user, ctx["run"], ctx["scope"].unit_code
+    user, run, unit = request.user, ctx["run"], ctx["scope"].unit
     values = selectors.clv_values(user=user, run=run, unit_code=unit)
     branches = selectors.customer_equity(user=user, run=run, unit_code=unit, by="branch")
     for row in branches:
@@ -97,7 +99,7 @@ def clv(request: HttpRequest) -> HttpResponse:
 def profitability(request: HttpRequest) -> HttpResponse:
     """Profitable, break-even and losing customers; revenue vs margin; the whale curve; customer x product."""
     ctx = _base_context(request, "profitability")
-    user, run, unit = request.user, ctx["run"], ctx["scope"].unit_code
+    user, run, unit = request.user, ctx["run"], ctx["scope"].unit
     view = selectors.profitability_view(user=user, run=run, unit_code=unit, top=LARGEST)
     labels = {row["customer"].id: f"{row['customer'].customer_no} {row['customer'].display_name}"
               for row in view["largest"] if row["customer"] is not None}
@@ -112,7 +114,7 @@ def churn(request: HttpRequest) -> HttpResponse:
     """Churn risk: the holdout validation (AUC, Brier, lift, calibration), the drivers, the risk
     distribution, the customers at highest risk and the churn seen per P(alive) band."""
     ctx = _base_context(request, "churn")
-    user, run, unit = request.user, ctx["run"], ctx["scope"].unit_code
+    user, run, unit = request.user, ctx["run"], ctx["scope"].unit
     view = selectors.churn_view(user=user, run=run, unit_code=unit, top=HIGHEST_RISK)
     record = view["record"]
     validation = record.get("validation") or {}

@@ -67,7 +67,7 @@ class DemoContext:
         The small generated tables (org units, channels, products, periods, departments,
         employees).
     writer : Any
-        The bulk writer of the connection (:class:`cxm.demo.loader.BulkWriter`).
+        The bulk writer of the connection (:class:`cxm.core.bulk.BulkWriter`).
     ids : dict
         ``ids[table][natural key] -> primary key`` for the small tables: ``"org_unit"``
         (by code), ``"channel"`` (code), ``"product"`` (sku), ``"department"`` (code),

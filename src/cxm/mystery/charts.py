@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from cxm.web.charts import FONT
+from cxm.web.charts import figure_layout
 
 LINE_COLORS = ("#3b5bdb", "#e8590c", "#2b8a3e", "#c92a2a", "#7048e8", "#1098ad")
-
-
-def _layout(fig: go.Figure, **extra) -> dict:
-    fig.update_layout(template="none", font={"family": FONT, "size": 13, "color": "#212529"},
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", **extra)
-    return json.loads(fig.to_json())  # plain types only, for json_script
 
 
 def heatmap_figure(*, rows: list[dict], sections: list[dict]) -> dict | None:
@@ -31,8 +23,9 @@ def heatmap_figure(*, rows: list[dict], sections: list[dict]) -> dict | None:
         colorbar={"title": {"text": _("Score")}},
         hovertemplate="%{y} · %{x}<br>" + _("Score") + " %{z:.1f}<extra></extra>",
     ))
-    return _layout(fig, height=max(260, 36 * len(rows) + 120), margin={"l": 140, "r": 20, "t": 20, "b": 80},
-                   yaxis={"autorange": "reversed", "automargin": True}, xaxis={"side": "bottom", "automargin": True})
+    return figure_layout(fig, height=max(260, 36 * len(rows) + 120), margin={"l": 140, "r": 20, "t": 20, "b": 80},
+                         yaxis={"autorange": "reversed", "automargin": True},
+                         xaxis={"side": "bottom", "automargin": True})
 
 
 def trend_figure(*, series: list[dict]) -> dict | None:
@@ -46,7 +39,7 @@ def trend_figure(*, series: list[dict]) -> dict | None:
             mode="lines+markers", line={"color": LINE_COLORS[i % len(LINE_COLORS)], "width": 3 if i == 0 else 2},
             hovertemplate="%{x}<br>" + s["name"] + " %{y:.1f}<extra></extra>",
         ))
-    return _layout(fig, height=320, margin={"l": 50, "r": 20, "t": 20, "b": 60},
-                   yaxis={"title": {"text": _("Score (0-100)")}, "gridcolor": "#e9ecef", "zeroline": False},
-                   xaxis={"type": "category"},
-                   legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"})
+    return figure_layout(fig, height=320, margin={"l": 50, "r": 20, "t": 20, "b": 60},
+                         yaxis={"title": {"text": _("Score (0-100)")}, "gridcolor": "#e9ecef", "zeroline": False},
+                         xaxis={"type": "category"},
+                         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"})

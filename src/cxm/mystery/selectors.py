@@ -77,11 +77,12 @@ def items_frame(checklist_ids) -> pl.DataFrame:
                         orient="row")
 
 
-def visits_frames(qs: QuerySet[Visit]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The visits of ``qs`` as (visits, answers) frames.
+def visits_frames(qs: QuerySet[Visit]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The visits of ``qs`` as (visits, answers, items) frames.
 
     ``visits``: ``visit, checklist, branch, period, period_start, visited_on``; ``answers``
-    (long): ``visit, checklist, item, value`` with null for "not applicable".
+    (long): ``visit, checklist, item, value`` with null for "not applicable"; ``items``: the
+    :func:`items_frame` of the visits' checklist versions (read once, for decoding and scoring).
     """
     rows = list(qs.order_by().annotate(raw=Cast("answers", TextField()))
                 .values_list("id", "checklist_id", "branch__code", "period__code", "period__start", "visited_on", "raw"))
@@ -89,22 +90,21 @@ def visits_frames(qs: QuerySet[Visit]) -> tuple[pl.DataFrame, pl.DataFrame]:
                     "period_start": pl.Date, "visited_on": pl.Date}
     answer_schema = {"visit": pl.Int64, "checklist": pl.Int64, "item": pl.String, "value": pl.Float64}
     if not rows:
-        return pl.DataFrame(schema=visit_schema), pl.DataFrame(schema=answer_schema)
+        return pl.DataFrame(schema=visit_schema), pl.DataFrame(schema=answer_schema), items_frame([])
     visits = pl.DataFrame([r[:6] for r in rows], schema=visit_schema, orient="row")
-    codes = sorted(set(ChecklistItem.objects.filter(section__checklist_id__in=visits["checklist"].unique().to_list())
-                       .values_list("code", flat=True)))
+    items = items_frame(visits["checklist"].unique().to_list())
+    codes = sorted(set(items["item"].to_list()))
     # The answers are decoded by polars in one pass, into a fixed schema (every item a float).
     decoded = (pl.Series("raw", [r[6] for r in rows])
                .str.json_decode(pl.Struct({code: pl.Float64 for code in codes})).struct.unnest())
     answers = (pl.concat([visits.select("visit", "checklist"), decoded], how="horizontal")
                .unpivot(index=["visit", "checklist"], variable_name="item", value_name="value")
                .with_columns(pl.col("value").cast(pl.Float64)))
-    return visits, answers
+    return visits, answers, items
 
 
 def _scored(qs: QuerySet[Visit]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    visits, answers = visits_frames(qs)
-    items = items_frame(visits["checklist"].unique().to_list()) if visits.height else items_frame([])
+    visits, answers, items = visits_frames(qs)
     scored = ms.score_answers(answers, items)
     per_visit = visits.join(ms.visit_scores(scored), on="visit", how="left")
     return visits, scored, per_visit

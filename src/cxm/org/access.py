@@ -23,6 +23,8 @@ M = TypeVar("M", bound=Model)
 
 ALL_UNITS_ROLES = frozenset({User.Role.ADMIN, User.Role.ANALYST})
 PERSONAL_DATA_ROLES = frozenset({User.Role.ADMIN, User.Role.CS_MANAGER, User.Role.AGENT, User.Role.BRANCH_MANAGER})
+#: The unit picker's choice: a unit code, the scope's ``OrgUnit`` (already looked up) or none (all).
+PickedUnit = str | OrgUnit | None
 
 
 def _is_active_user(user) -> bool:
@@ -87,15 +89,20 @@ def within_unit(queryset: QuerySet[M], unit: OrgUnit | None) -> QuerySet[M]:
     return queryset.filter(**{lookup: unit.path})
 
 
-def within_picked_unit(queryset: QuerySet[M], user, unit_code: str | None) -> QuerySet[M]:
-    """Narrow a restricted ``queryset`` to the picked unit's subtree (by code).
+def within_picked_unit(queryset: QuerySet[M], user, unit: PickedUnit) -> QuerySet[M]:
+    """Narrow a restricted ``queryset`` to the picked unit's subtree.
 
-    A unit the user may not see gives nothing, never more.
+    ``unit`` is the unit's code, looked up among the units the user may see (one the user
+    may not see gives nothing, never more), or the ``OrgUnit`` a page's scope holds already
+    (:func:`cxm.web.scope.current_scope` picks it from :func:`visible_units`), so that a page
+    looks the unit up once. Either way the result stays inside the restricted ``queryset``.
     """
-    if not unit_code:
+    if not unit:
         return queryset
-    unit = restrict(OrgUnit.objects.all(), user).filter(code=unit_code).first()
-    return within_unit(queryset, unit) if unit is not None else queryset.none()
+    if isinstance(unit, OrgUnit):
+        return within_unit(queryset, unit)
+    picked = restrict(OrgUnit.objects.all(), user).filter(code=unit).first()
+    return within_unit(queryset, picked) if picked is not None else queryset.none()
 
 
 def can_view_personal_data(user) -> bool:

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cxm.analytics.jsonsafe import json_clean
 from cxm.analytics.questionnaire import Questionnaire
 from cxm.core.exceptions import ApplicationError
+
+if TYPE_CHECKING:
+    from cxm.analytics.pls import ModelSpec
 
 SCHEMES = ("path", "centroid", "factorial")
 MISSING = ("listwise", "mean")
@@ -94,34 +96,6 @@ def preset_model(name: str, questionnaire: Questionnaire, *, language: str = "en
     return {"constructs": constructs, "paths": [f"{a} -> {b}" for a, b in spec.paths]}, dropped
 
 
-def _cycle(names: list[str], edges: list[tuple[str, str]]) -> list[str]:
-    """A cycle (first name repeated at the end) or [] when the paths form a DAG."""
-    succ: dict[str, list[str]] = {n: [] for n in names}
-    for a, b in edges:
-        succ[a].append(b)
-    state = dict.fromkeys(names, 0)
-    for start in names:
-        if state[start]:
-            continue
-        stack = [(start, iter(succ[start]))]
-        trail = [start]
-        state[start] = 1
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                stack.pop()
-                trail.pop()
-                state[node] = 2
-            elif state[nxt] == 1:
-                return trail[trail.index(nxt):] + [nxt]
-            elif state[nxt] == 0:
-                state[nxt] = 1
-                trail.append(nxt)
-                stack.append((nxt, iter(succ[nxt])))
-    return []
-
-
 def model_check(model: dict[str, Any], questionnaire: Questionnaire):
     """Validate ``model`` against the questionnaire; returns the :class:`ModelSpec` with the
     items' own scale bounds (for the 0-100 index).
@@ -133,7 +107,7 @@ def model_check(model: dict[str, Any], questionnaire: Questionnaire):
         indicators, an unknown or twice used item, a malformed path, a path to an unknown
         construct, a cycle (not a DAG), a construct in no path.
     """
-    from cxm.analytics.pls import ModelSpec
+    from cxm.analytics.pls import ModelSpec, find_cycle
 
     raw = model.get("constructs") if isinstance(model, dict) else None
     if not isinstance(raw, dict) or not raw:
@@ -189,7 +163,7 @@ def model_check(model: dict[str, Any], questionnaire: Questionnaire):
             edges.append((parts[0], parts[1]))
     if not edges:
         raise ModelError(_("The model has no paths: add lines like “Quality -> Satisfaction”."))
-    cycle = _cycle(list(constructs), edges)
+    cycle = find_cycle(list(constructs), edges)
     if cycle:
         raise ModelError(_("The paths must not go round in a circle (the model must be a DAG): %(cycle)s.")
                          % {"cycle": " → ".join(cycle)})
@@ -296,12 +270,13 @@ class Fit:
 
 def fit_report(spec, data, *, scheme: str = "path", n_boot: int = 0, seed: int | None = 0,
                max_iter: int = 300, level: float = LEVEL):
-    """Fit and bootstrap ``spec`` on complete ``data``; the report has the keys of ``cxm pls --format json``.
+    """Fit and bootstrap ``spec`` on complete ``data``; the report is
+    :func:`cxm.analytics.pls.report_dict` (the ``cxm pls --format json`` contract).
 
-    Returns ``(report, bootstrap result or None, fitted model)``.
+    Returns ``(report, bootstrap result or None)``.
     """
     from cxm.analytics.exceptions import ConvergenceWarning
-    from cxm.analytics.pls import PLSPathModel, bootstrap
+    from cxm.analytics.pls import PLSPathModel, bootstrap, chunk_size_for, report_dict
 
     if scheme not in SCHEMES:
         raise ModelError(_("Unknown inner weighting scheme: %(name)s.") % {"name": scheme})
@@ -315,44 +290,32 @@ def fit_report(spec, data, *, scheme: str = "path", n_boot: int = 0, seed: int |
     if not model.converged_:
         raise ModelError(_("The PLS algorithm did not converge in %(n)s iterations: check the model (a construct "
                            "whose items do not go together) or allow more iterations.") % {"n": max_iter})
-    res = model.result()
-    report: dict[str, Any] = {
-        "method": res.method, "scheme": res.scheme, "n": res.n, "iterations": res.iterations,
-        "converged": res.converged, "paths": res.paths, "r2": res.r2, "r2_adj": res.r2_adj,
-        "weights": res.weights, "loadings": res.loadings, "reliability": res.reliability, "index": res.index,
-        "total_effects": res.total_effects, "indirect_effects": res.indirect_effects, "htmt": res.htmt,
-        "fornell_larcker": res.fornell_larcker, "gof": res.gof,
-    }
     boot = None
     if n_boot:
         try:
-            boot = bootstrap(model, data, int(n_boot), seed=seed, level=level,
-                             chunk_size=max(50, min(500, int(n_boot) // 10 or 1)))
+            boot = bootstrap(model, data, int(n_boot), seed=seed, level=level, chunk_size=chunk_size_for(n_boot))
         except ValueError as exc:
             raise ModelError(_("The bootstrap failed: %(detail)s") % {"detail": str(exc)}) from None
-        report["bootstrap"] = boot.paths.as_dict()
-        report["bootstrap_detail"] = {
-            "method": boot.method, "n_boot": boot.n_boot, "n_ok": boot.n_ok, "seed": boot.seed, "level": boot.level,
-            "weights": boot.weights.as_dict(), "loadings": boot.loadings.as_dict(), "index": boot.index.as_dict(),
-            "r2": boot.r2.as_dict(),
-        }
-    return json_clean(report), boot, model
+    return report_dict(model, boot), boot
 
 
-def model_fit(*, user, wave, model: dict[str, Any], unit_code: str | None = None, scheme: str = "path",
+def model_fit(*, user, wave, model: dict[str, Any] | ModelSpec, unit_code: str | None = None, scheme: str = "path",
               n_boot: int = DEFAULT_BOOTSTRAP, seed: int | None = 0, missing: str = "listwise",
               max_iter: int = 300) -> Fit:
     """Fit ``model`` on the answers to ``wave`` that ``user`` may see (and the picked unit).
 
+    ``model`` is the model mapping, or the :class:`ModelSpec` that :func:`model_check` made of it
+    for this wave's questionnaire (not checked again).
+
     Raises :class:`ModelError` (translated) for a bad model or data it cannot be fitted on.
     """
+    from cxm.analytics.pls import ModelSpec
     from cxm.surveys.selectors import wave_frame
 
-    spec = model_check(model, wave.questionnaire.parsed())
+    spec = model if isinstance(model, ModelSpec) else model_check(model, wave.questionnaire.parsed())
     n_boot = max(0, min(int(n_boot), MAX_BOOTSTRAP))
     data = model_data(wave_frame(user=user, wave=wave, unit_code=unit_code), spec, missing=missing)
-    report, boot, _fitted = fit_report(spec, data.frame, scheme=scheme, n_boot=n_boot, seed=seed,
-                                       max_iter=max_iter)
+    report, boot = fit_report(spec, data.frame, scheme=scheme, n_boot=n_boot, seed=seed, max_iter=max_iter)
     return Fit(wave, spec, data.n_answers, data.n_dropped, report, boot)
 
 
@@ -414,12 +377,12 @@ def waves_compare(*, user, wave_a, wave_b, model: dict[str, Any], unit_code: str
     Each wave is bootstrapped on its own (different seeds); the difference's interval is the
     percentile interval of the differences of the two waves' independent draws.
     """
+    # Both checked before either is fitted: a model wave B cannot take fails at once.
     spec_a = model_check(model, wave_a.questionnaire.parsed())
-    model_check(model, wave_b.questionnaire.parsed())
-    args = dict(user=user, model=model, unit_code=unit_code, scheme=scheme, n_boot=n_boot, missing=missing,
-                max_iter=max_iter)
-    fit_a = model_fit(wave=wave_a, seed=seed, **args)
-    fit_b = model_fit(wave=wave_b, seed=None if seed is None else seed + 1, **args)
+    spec_b = model_check(model, wave_b.questionnaire.parsed())
+    args = dict(user=user, unit_code=unit_code, scheme=scheme, n_boot=n_boot, missing=missing, max_iter=max_iter)
+    fit_a = model_fit(wave=wave_a, model=spec_a, seed=seed, **args)
+    fit_b = model_fit(wave=wave_b, model=spec_b, seed=None if seed is None else seed + 1, **args)
     names = spec_a.names
     path_names = [f"{a}->{b}" for a, b in spec_a.paths]
     boot_a, boot_b = fit_a.boot, fit_b.boot

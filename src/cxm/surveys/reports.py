@@ -31,7 +31,7 @@ from cxm.analytics.report import csi_report
 from cxm.analytics.scoring import score_responses
 
 from .models import Response, Wave
-from .selectors import wave_list
+from .selectors import answers_frame, scoped_responses, wave_list
 
 #: Below this many answers no CSI is shown: the interval would be too wide to act on.
 #: The same rule keeps small groups out of the rankings ("too few answers").
@@ -66,13 +66,6 @@ class WaveResult:
 
 
 # ----------------------------------------------------------------------------- reading
-def scoped_responses(*, user, wave: Wave, unit_code: str | None = None):
-    """The responses to ``wave`` that ``user`` may see, within the picked unit."""
-    from cxm.org.access import restrict, within_picked_unit
-
-    return within_picked_unit(restrict(Response.objects.filter(wave=wave), user), user, unit_code)
-
-
 def _fingerprint(qs) -> list[tuple[int, int, int, int]]:
     """Per org unit in scope: (unit id, count, max id, sum of ids) of the responses; one grouped query."""
     from django.db.models import Count, Max, Sum
@@ -97,16 +90,10 @@ def _regions() -> dict[int, tuple[str, str]]:
 def _frame(qs, regions: dict[int, tuple[str, str]]):
     """The scoped answers as a wide polars frame plus ``branch``, ``region``, ``segment``, ``channel``."""
     import polars as pl
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
 
-    rows = list(qs.order_by().annotate(raw=Cast("answers", TextField()))
-                .values_list("raw", "org_unit_id", "segment", "channel__code"))
-    if not rows:
-        return pl.DataFrame()
-    texts, units, segments, channels = zip(*rows)
-    # decoded by polars in one pass (see selectors.wave_frame for why)
-    answers = pl.Series("answers", texts).str.json_decode(infer_schema_length=None).struct.unnest()
+    answers, (units, segments, channels) = answers_frame(qs.order_by(), "org_unit_id", "segment", "channel__code")
+    if not units:
+        return answers
     return answers.with_columns(
         pl.Series("branch", [regions.get(u, ("", ""))[0] for u in units], dtype=pl.String),
         pl.Series("region", [regions.get(u, ("", ""))[1] or None for u in units], dtype=pl.String),

@@ -32,6 +32,39 @@ def wave_list() -> QuerySet:
             .exclude(questionnaire__code=FOLLOW_UP_QUESTIONNAIRE).distinct().order_by("opens_on"))
 
 
+def scoped_responses(*, user, wave, unit_code: str | None = None) -> QuerySet:
+    """The responses to ``wave`` that ``user`` may see, within the picked unit."""
+    from cxm.org.access import restrict, within_picked_unit
+
+    from .models import Response
+
+    return within_picked_unit(restrict(Response.objects.filter(wave=wave), user), user, unit_code)
+
+
+def answers_frame(qs: QuerySet, *fields: str):
+    """The answers of the responses ``qs``, as a wide polars frame, and the values of ``fields``.
+
+    Returns
+    -------
+    answers : polars.DataFrame
+        One row per response, in the order of ``qs``; one column per answered item code
+        (numbers, null = missing). An empty frame (no columns) when ``qs`` is empty.
+    columns : list of tuple
+        Per field of ``fields`` (a ``values_list`` lookup), its values in the same order.
+    """
+    import polars as pl
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    # The answers come back as JSON text and are decoded by polars in one pass: decoding
+    # 200,000 small JSON objects one by one in Python is most of the cost otherwise.
+    rows = list(qs.annotate(raw=Cast("answers", TextField())).values_list("raw", *fields))
+    if not rows:
+        return pl.DataFrame(), [()] * len(fields)
+    texts, *columns = zip(*rows)
+    return pl.Series("answers", texts).str.json_decode(infer_schema_length=None).struct.unnest(), columns
+
+
 def wave_frame(*, user, wave, unit_code: str | None = None):
     """The answers to ``wave`` that ``user`` may see, as a wide polars frame (one row per respondent).
 
@@ -39,19 +72,6 @@ def wave_frame(*, user, wave, unit_code: str | None = None):
     """
     import polars as pl
 
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from cxm.org.access import restrict, within_picked_unit
-
-    from .models import Response
-
-    qs = within_picked_unit(restrict(Response.objects.filter(wave=wave), user), user, unit_code)
-    # The answers come back as JSON text and are decoded by polars in one pass: decoding
-    # 200,000 small JSON objects one by one in Python is most of the cost otherwise.
-    rows = list(qs.annotate(raw=Cast("answers", TextField())).values_list("raw", "org_unit__code"))
-    if not rows:
-        return pl.DataFrame()
-    texts, branches = zip(*rows)
-    answers = pl.Series("answers", texts).str.json_decode(infer_schema_length=None).struct.unnest()
-    return answers.with_columns(pl.Series("branch", branches))
+    answers, (branches,) = answers_frame(scoped_responses(user=user, wave=wave, unit_code=unit_code),
+                                         "org_unit__code")
+    return answers.with_columns(pl.Series("branch", branches)) if branches else answers

@@ -25,13 +25,12 @@ from .reports import (
     MIN_RESPONSES,
     WaveResult,
     anonymous_unit_counts,
-    scoped_responses,
     trend_with_changes,
     wave_comments,
     wave_result,
     wave_trend,
 )
-from .selectors import wave_list
+from .selectors import scoped_responses, wave_list
 
 COMMENTS_PER_PAGE = 20
 

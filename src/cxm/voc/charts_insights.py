@@ -7,27 +7,22 @@ customer text never goes into a figure (only terms, topic labels, names and numb
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import plotly.graph_objects as go
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cxm.web.charts import FONT, month_label, right_axis_label
+from cxm.web.charts import figure_layout, month_label, right_axis_label
 
 BAR = "#3b5bdb"
 LINE = "#e8590c"
 MUTED = "#adb5bd"
 PALETTE = ("#3b5bdb", "#e8590c", "#2b8a3e", "#c92a2a", "#7048e8", "#0c8599", "#e67700", "#868e96",
            "#d6336c", "#5c940d", "#1864ab", "#a61e4d")
-
-
-def _layout(fig: go.Figure, *, height: int = 320, **extra) -> dict:
-    extra.setdefault("margin", {"l": 60, "r": 60, "t": 32, "b": 60})
-    fig.update_layout(template="none", font={"family": FONT, "size": 13, "color": "#212529"},
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", height=height, **extra)
-    return json.loads(fig.to_json())
+# of the figures that do not set their own
+HEIGHT = 320
+MARGIN = {"l": 60, "r": 60, "t": 32, "b": 60}
 
 
 def claim_rate_figure(monthly: list[dict]) -> dict | None:
@@ -41,14 +36,15 @@ def claim_rate_figure(monthly: list[dict]) -> dict | None:
     fig.add_trace(go.Scatter(x=x, y=[r["per_1000_customers"] for r in monthly], name=_("per 1,000 customers"),
                              yaxis="y2", mode="lines+markers", line={"color": LINE, "width": 3},
                              hovertemplate="%{y:.2f}<extra></extra>"))
-    return _layout(fig, hovermode="x unified",
-                   legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"},
-                   xaxis={"type": "category", "showgrid": False},
-                   yaxis={"title": {"text": _("per 1,000 orders")}, "rangemode": "tozero", "gridcolor": "#e9ecef"},
-                   # own round ticks (Plotly would sync them to the left axis: 3.93, 7.86, ...)
-                   annotations=[right_axis_label(_("per 1,000 customers"))],
-                   yaxis2={"overlaying": "y", "side": "right", "tickmode": "auto",
-                           "rangemode": "tozero", "showgrid": False})
+    return figure_layout(fig, height=HEIGHT, margin=MARGIN, hovermode="x unified",
+                         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2, "yanchor": "top"},
+                         xaxis={"type": "category", "showgrid": False},
+                         yaxis={"title": {"text": _("per 1,000 orders")}, "rangemode": "tozero",
+                                "gridcolor": "#e9ecef"},
+                         # own round ticks (Plotly would sync them to the left axis: 3.93, 7.86, ...)
+                         annotations=[right_axis_label(_("per 1,000 customers"))],
+                         yaxis2={"overlaying": "y", "side": "right", "tickmode": "auto",
+                                 "rangemode": "tozero", "showgrid": False})
 
 
 def histogram_figure(histogram: list[dict]) -> dict | None:
@@ -57,8 +53,9 @@ def histogram_figure(histogram: list[dict]) -> dict | None:
         return None
     fig = go.Figure(go.Bar(x=[b["bin"] for b in histogram], y=[b["n"] for b in histogram], marker={"color": BAR},
                            hovertemplate=_("%(hours)s hours") % {"hours": "%{x}"} + ": %{y}<extra></extra>"))
-    return _layout(fig, bargap=0.1, xaxis={"type": "category", "title": {"text": _("Hours to resolution")}},
-                   yaxis={"title": {"text": _("Cases")}, "rangemode": "tozero", "gridcolor": "#e9ecef"})
+    return figure_layout(fig, height=HEIGHT, margin=MARGIN, bargap=0.1,
+                         xaxis={"type": "category", "title": {"text": _("Hours to resolution")}},
+                         yaxis={"title": {"text": _("Cases")}, "rangemode": "tozero", "gridcolor": "#e9ecef"})
 
 
 def pareto_figure(rows: list[dict]) -> dict | None:
@@ -77,14 +74,14 @@ def pareto_figure(rows: list[dict]) -> dict | None:
     # the 80 % mark on the right (cumulative) axis
     fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y2", y0=80, y1=80,
                   line={"dash": "dot", "color": "#868e96"})
-    return _layout(fig, showlegend=True,
-                   legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.25, "yanchor": "top"},
-                   xaxis={"type": "category"},
-                   yaxis={"title": {"text": _("Claims")}, "rangemode": "tozero", "gridcolor": "#e9ecef"},
-                   annotations=[right_axis_label(_("Cumulative %"))],
-                   yaxis2={"overlaying": "y", "side": "right",
-                           "range": [0, 105], "ticksuffix": "%", "showgrid": False,
-                           "tickmode": "array", "tickvals": [0, 20, 40, 60, 80, 100]})
+    return figure_layout(fig, height=HEIGHT, margin=MARGIN, showlegend=True,
+                         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.25, "yanchor": "top"},
+                         xaxis={"type": "category"},
+                         yaxis={"title": {"text": _("Claims")}, "rangemode": "tozero", "gridcolor": "#e9ecef"},
+                         annotations=[right_axis_label(_("Cumulative %"))],
+                         yaxis2={"overlaying": "y", "side": "right",
+                                 "range": [0, 105], "ticksuffix": "%", "showgrid": False,
+                                 "tickmode": "array", "tickvals": [0, 20, 40, 60, 80, 100]})
 
 
 def keyword_figure(terms: list[dict], *, method: str | None) -> dict | None:
@@ -96,9 +93,9 @@ def keyword_figure(terms: list[dict], *, method: str | None) -> dict | None:
     fig = go.Figure(go.Bar(x=[t["score"] for t in terms], y=[t["term"] for t in terms], orientation="h",
                            marker={"color": BAR}, customdata=[t["count"] for t in terms],
                            hovertemplate="%{y}: %{x:.2f} (%{customdata})<extra></extra>"))
-    return _layout(fig, height=max(260, 24 * len(terms) + 80), margin={"l": 110, "r": 20, "t": 10, "b": 50},
-                   xaxis={"title": {"text": axis}, "gridcolor": "#e9ecef", "zeroline": False},
-                   yaxis={"type": "category", "automargin": True})
+    return figure_layout(fig, height=max(260, 24 * len(terms) + 80), margin={"l": 110, "r": 20, "t": 10, "b": 50},
+                         xaxis={"title": {"text": axis}, "gridcolor": "#e9ecef", "zeroline": False},
+                         yaxis={"type": "category", "automargin": True})
 
 
 def _period_label(iso: str, every: str | None) -> str:
@@ -120,8 +117,8 @@ def topic_trend_figure(trend: list[dict], *, every: str | None = "1mo") -> dict 
                                  name=f"{topic}: {rows[0]['label']}", mode="lines+markers",
                                  line={"color": PALETTE[i % len(PALETTE)], "width": 2},
                                  hovertemplate="%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>"))
-    return _layout(fig, height=380, hovermode="x unified",
-                   legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
-                   xaxis={"type": "category", "showgrid": False},
-                   yaxis={"title": {"text": _("Share of texts (%)")}, "rangemode": "tozero", "gridcolor": "#e9ecef",
-                          "ticksuffix": "%"})
+    return figure_layout(fig, margin=MARGIN, height=380, hovermode="x unified",
+                         legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
+                         xaxis={"type": "category", "showgrid": False},
+                         yaxis={"title": {"text": _("Share of texts (%)")}, "rangemode": "tozero",
+                                "gridcolor": "#e9ecef", "ticksuffix": "%"})

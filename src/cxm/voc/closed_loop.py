@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from cxm.analytics.scoring import item_scores
 
-from .models import Case, CaseEvent
-from .services import save_numbered, sla_due
+from .models import Case
+from .services import case_open
 
 #: An overall satisfaction below this (on 0-100) opens a case; so does an NPS detractor (0-6).
 DEFAULT_THRESHOLD = 40.0
@@ -56,19 +56,8 @@ def closed_loop_case(response) -> Case | None:
     if existing is not None:
         return existing
     comments = "\n".join(f"[{k}] {v}" for k, v in (response.comments or {}).items())
-    opened_at = response.submitted_at
-    case = save_numbered(
-        lambda number: Case(
-            number=number, kind=Case.Kind.COMPLAINT, channel=Case.Channel.SURVEY, org_unit=response.org_unit,
-            customer=response.customer, severity=Case.Severity.MEDIUM,
-            subject=_("Unhappy survey answer (%(wave)s)") % {"wave": response.wave}, description=comments,
-            opened_at=opened_at, survey_response=response,
-            due_at=sla_due(kind=Case.Kind.COMPLAINT, severity=Case.Severity.MEDIUM, opened_at=opened_at)),
-        opened_at=opened_at,
-    )
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, at=response.submitted_at, to_status=case.status,
-                             text=_("Opened by the closed loop from a survey answer."))
-    from .assignment import apply_assignment_rules
-
-    apply_assignment_rules(case)
-    return case
+    return case_open(kind=Case.Kind.COMPLAINT, channel=Case.Channel.SURVEY, org_unit=response.org_unit,
+                     customer=response.customer, severity=Case.Severity.MEDIUM,
+                     subject=_("Unhappy survey answer (%(wave)s)") % {"wave": response.wave}, description=comments,
+                     opened_at=response.submitted_at, survey_response=response, event_at=response.submitted_at,
+                     event_text=_("Opened by the closed loop from a survey answer."))

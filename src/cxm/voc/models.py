@@ -116,7 +116,9 @@ class Case(models.Model):
     # the case's unit or one of its ancestors (null: the queue of the case's own unit).
     queue = models.ForeignKey(OrgUnit, verbose_name=_("queue"), null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="queued_cases")
-    # How to reach a customer without a record (the public form's optional contact).
+    # Who filed a case without a customer record and how to reach them (the public form's
+    # optional name and contact): personal data, masked for analysts and never text-mined.
+    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
     contact = models.CharField(_("contact"), max_length=120, blank=True)
     # Optimistic locking: every save through the services bumps it; a stale edit is refused.
     version = models.PositiveIntegerField(default=1)

@@ -9,17 +9,16 @@ import polars as pl
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Case as DbCase, Count, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import Case as DbCase, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from cxm.customers.selectors import customer_present
+from cxm.customers.selectors import customer_present, mask_name
 from cxm.org.access import can_view_personal_data, restrict, users_who_see, visible_units
 from cxm.org.models import User
 
 from .calendar import BusinessCalendar
 from .models import Case
 from .services import business_calendar
-from .services_public import mask_public_header
 
 #: A case due within this many business hours is flagged as a warning.
 SLA_WARNING_HOURS = 4
@@ -43,10 +42,9 @@ def case_get(*, user, number: str) -> Case | None:
     if case is not None and case.customer is not None:
         customer_present(case.customer, personal=can_view_personal_data(user))  # masked for analysts
     if case is not None and not can_view_personal_data(user):
-        if case.contact:
-            case.contact = "***"  # the public form's phone or e-mail is personal data too
-        # ... and the form also wrote the name and contact at the top of the description
-        case.description = mask_public_header(case.description, personal=False)
+        # the public form's name, phone or e-mail are personal data too
+        case.contact_name = mask_name(case.contact_name) if case.contact_name else ""
+        case.contact = "***" if case.contact else ""
     return case
 
 
@@ -96,10 +94,14 @@ def customer_values() -> pl.DataFrame:
     """
     from cxm.customers.models import Transaction
 
+    from .text_cache import VALUES_GENERATION_KEY, generation
+
     source = getattr(settings, "CXM_LOVE_TO_HATE_VALUE", "")
-    # The key follows the data: an import (more transactions) makes a fresh frame at once.
-    stamp = Transaction.objects.aggregate(n=Count("id"), last=Max("id"))
-    key = f"{VALUE_CACHE_KEY}:{source}:{stamp['n']}:{stamp['last']}"
+    # The key follows the data: an import (new transactions, a higher id) makes a fresh frame
+    # at once, and so does a transaction edited or deleted (the generation token). The highest
+    # id is one index lookup; counting the table was a scan on every inbox and case page.
+    last = Transaction.objects.aggregate(last=Max("id"))["last"]
+    key = f"{VALUE_CACHE_KEY}:{source}:{last}:{generation(VALUES_GENERATION_KEY)}"
     frame = cache.get(key)
     if frame is None:
         if source:
@@ -112,15 +114,18 @@ def customer_values() -> pl.DataFrame:
     return frame
 
 
-def love_to_hate_customers(*, now: datetime | None = None) -> set[int]:
-    """Ids of the customers flagged "love turned to hate" now (cxm.analytics.claims.love_to_hate)."""
+def love_to_hate_customers(*, now: datetime | None = None, customer_id: int | None = None) -> set[int]:
+    """Ids of the customers flagged "love turned to hate" now (cxm.analytics.claims.love_to_hate);
+    with ``customer_id``, that customer's id if flagged (only their complaints are read)."""
     from cxm.analytics.claims import love_to_hate
 
     now = now or timezone.now()
     fresh_days = LOVE_TO_HATE["fresh_days"]
-    complaints = list(Case.objects.filter(kind=Case.Kind.COMPLAINT, customer__isnull=False,
-                                          opened_at__gt=now - timedelta(days=fresh_days), opened_at__lte=now)
-                      .values_list("customer_id", "opened_at"))
+    complaints = Case.objects.filter(kind=Case.Kind.COMPLAINT, customer__isnull=False,
+                                     opened_at__gt=now - timedelta(days=fresh_days), opened_at__lte=now)
+    if customer_id is not None:
+        complaints = complaints.filter(customer_id=customer_id)
+    complaints = list(complaints.values_list("customer_id", "opened_at"))
     if not complaints:
         return set()
     values = customer_values()
@@ -145,7 +150,7 @@ def case_is_love_to_hate(case: Case, *, now: datetime | None = None) -> bool:
         return False
     if case.opened_at <= now - timedelta(days=LOVE_TO_HATE["fresh_days"]):
         return False
-    return case.customer_id in love_to_hate_customers(now=now)
+    return case.customer_id in love_to_hate_customers(now=now, customer_id=case.customer_id)
 
 
 @dataclass(frozen=True)

@@ -20,43 +20,52 @@ from django.db.models import CharField, Count, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from cxm.analytics.claims import recurrence
+from cxm.analytics.claims import rates_per_1000, recurrence
 from cxm.customers.models import Transaction
 from cxm.org.access import restrict, within_picked_unit
 from cxm.org.models import OrgUnit
 
 from .models import Case, CaseCategory
+from .selectors import OPEN_STATUSES
 
-__all__ = ["MetricScope", "RESOLUTION_BINS", "case_metrics", "claim_rate", "claim_rate_by_unit", "claim_recurrence",
-           "first_contact", "pareto", "resolution_times", "sla_attainment", "unit_groups"]
+__all__ = ["MetricScope", "PeriodScope", "RESOLUTION_BINS", "case_metrics", "claim_rate", "claim_rate_by_unit",
+           "claim_recurrence", "complaints", "first_contact", "pareto", "resolution_times", "sla_attainment",
+           "unit_groups"]
 
 UTC = "UTC"
 #: Resolution-time histogram: upper bin edges in hours (the last bin is open-ended).
 RESOLUTION_BINS: tuple[float, ...] = (4, 8, 24, 48, 72, 120, 168)
 #: Pareto: the "vital few" are the categories that make up this share of all claims.
 PARETO_SHARE = 0.8
-OPEN_STATUSES = (Case.Status.NEW, Case.Status.ASSIGNED, Case.Status.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
-class MetricScope:
+class PeriodScope:
     """Who asks, for which unit (code, ``None`` = all their units) and which dates (inclusive;
-    ``None`` = open-ended), and which case type (``""`` = all types)."""
+    ``None`` = open-ended): what the metrics and the text-mining pages share."""
 
     user: object
     unit_code: str | None = None
     start: date | None = None
     end: date | None = None
+
+    def bounds(self, start: date | None = None, end: date | None = None) -> tuple[datetime | None, datetime | None]:
+        """The period (or ``start``..``end`` when given) as aware datetimes ``[from, to)`` in the
+        company's time zone."""
+        tz = timezone.get_current_timezone()
+        start, end = start or self.start, end or self.end
+        return (datetime.combine(start, time.min, tz) if start else None,
+                datetime.combine(end + timedelta(days=1), time.min, tz) if end else None)
+
+
+@dataclass(frozen=True)
+class MetricScope(PeriodScope):
+    """A :class:`PeriodScope` with the case type (``""`` = all types), the recurrence window
+    and the time that "now" is."""
+
     kind: str = ""
     window_days: int = 90
     now: datetime = field(default_factory=timezone.now)
-
-    def bounds(self) -> tuple[datetime | None, datetime | None]:
-        """The period as aware datetimes ``[from, to)`` in the company's time zone."""
-        tz = timezone.get_current_timezone()
-        lo = datetime.combine(self.start, time.min, tz) if self.start else None
-        hi = datetime.combine(self.end + timedelta(days=1), time.min, tz) if self.end else None
-        return lo, hi
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -95,54 +104,11 @@ def _share(part: int, whole: int) -> float | None:
 # --- claim rate --------------------------------------------------------------------------------
 
 
-def claim_rate(scope: MetricScope) -> dict:
-    """Claims (complaints) per 1,000 orders and per 1,000 active customers, in total and per month.
-
-    Orders are the transactions of the unit's branches in the period; active customers the
-    distinct identified customers among them (walk-ins are orders but not customers).
-    """
-    claims = _frame(_opened_in(_cases(scope).filter(kind=Case.Kind.COMPLAINT), scope),
-                    {"id": pl.Int64, "opened_at": pl.Datetime("us", UTC)})
-    txns = within_picked_unit(restrict(Transaction.objects.all(), scope.user), scope.user, scope.unit_code)
-    if scope.start:
-        txns = txns.filter(occurred_on__gte=scope.start)
-    if scope.end:
-        txns = txns.filter(occurred_on__lte=scope.end)
-    # Orders are many: the database counts them per month; distinct customers over the whole
-    # period cannot be summed from months, so they are one more count.
-    monthly_orders = pl.DataFrame(
-        list(txns.annotate(month=TruncMonth("occurred_on")).values_list("month")
-             .annotate(orders=Count("id"), customers=Count("customer", distinct=True)).order_by("month")),
-        schema={"month": pl.Date, "orders": pl.Int64, "customers": pl.Int64}, orient="row")
-    totals = txns.aggregate(orders=Count("id"), customers=Count("customer", distinct=True))
-    monthly_claims = (claims.with_columns(_local_date("opened_at").dt.truncate("1mo").alias("month"))
-                      .group_by("month").agg(pl.len().cast(pl.Int64).alias("claims")))
-    monthly = (monthly_orders.join(monthly_claims, on="month", how="full", coalesce=True)
-               .with_columns(pl.col("orders", "customers", "claims").fill_null(0))
-               .with_columns(
-                   pl.when(pl.col("orders") > 0).then(pl.col("claims") * 1000 / pl.col("orders"))
-                   .alias("per_1000_orders"),
-                   pl.when(pl.col("customers") > 0).then(pl.col("claims") * 1000 / pl.col("customers"))
-                   .alias("per_1000_customers"))
-               .sort("month"))
-    n_claims = claims.height
-    return {
-        "claims": n_claims, "orders": totals["orders"], "customers": totals["customers"],
-        "per_1000_orders": n_claims * 1000 / totals["orders"] if totals["orders"] else None,
-        "per_1000_customers": n_claims * 1000 / totals["customers"] if totals["customers"] else None,
-        "monthly": monthly.to_dicts(),
-    }
-
-
-def claim_recurrence(scope: MetricScope) -> dict:
-    """Claims whose customer and category had a claim closed in the ``window_days`` before.
-
-    The denominator is every claim opened in the period (anonymous claims cannot recur);
-    earlier claims are read only as far back as they can matter (closed within the window
-    before the period).
-    """
+def complaints(scope: MetricScope) -> pl.DataFrame:
+    """The complaints the claim metrics need, in one read: those opened in the period, and the
+    earlier ones of known customers closed within the recurrence window before it (only the
+    recurrence reads those; see :func:`_opened_in_period`)."""
     lo, hi = scope.bounds()
-    qs = _cases(scope).filter(kind=Case.Kind.COMPLAINT)
     in_period = Q()
     if lo is not None:
         in_period &= Q(opened_at__gte=lo)
@@ -153,17 +119,72 @@ def claim_recurrence(scope: MetricScope) -> dict:
         earlier &= Q(closed_at__gte=lo - timedelta(days=scope.window_days))
     if hi is not None:
         earlier &= Q(closed_at__lt=hi)
-    frame = _frame(qs.filter(in_period | earlier), {
-        "id": pl.Int64, "customer_id": pl.Int64, "category_id": pl.Int64,
-        "opened_at": pl.Datetime("us", UTC), "closed_at": pl.Datetime("us", UTC)})
-    flags = recurrence(frame.rename({"customer_id": "customer", "category_id": "category"}),
-                       window_days=scope.window_days)
+    qs = _cases(scope).filter(kind=Case.Kind.COMPLAINT)
+    if lo is not None or hi is not None:  # (an empty Q() would drop out of the "or": no period is every claim)
+        qs = qs.filter(in_period | earlier)
+    return _frame(qs, {
+        "id": pl.Int64, "customer_id": pl.Int64, "category_id": pl.Int64, "org_unit_id": pl.Int64,
+        "root_cause": pl.String, "opened_at": pl.Datetime("us", UTC), "closed_at": pl.Datetime("us", UTC)})
+
+
+def _opened_in_period(frame: pl.DataFrame, scope: MetricScope) -> pl.DataFrame:
+    """The rows of :func:`complaints` opened in the period (the claims of the period)."""
+    lo, hi = scope.bounds()
     mask = pl.lit(True)
     if lo is not None:
         mask &= pl.col("opened_at") >= lo.astimezone(dt_timezone.utc)
     if hi is not None:
         mask &= pl.col("opened_at") < hi.astimezone(dt_timezone.utc)
-    period = frame.join(flags, on="id").filter(mask)
+    return frame.filter(mask)
+
+
+def _transactions(scope: MetricScope) -> QuerySet[Transaction]:
+    txns = within_picked_unit(restrict(Transaction.objects.all(), scope.user), scope.user, scope.unit_code)
+    if scope.start:
+        txns = txns.filter(occurred_on__gte=scope.start)
+    if scope.end:
+        txns = txns.filter(occurred_on__lte=scope.end)
+    return txns
+
+
+def claim_rate(scope: MetricScope, claims: pl.DataFrame | None = None) -> dict:
+    """Claims (complaints) per 1,000 orders and per 1,000 active customers, in total and per month.
+
+    Orders are the transactions of the unit's branches in the period; active customers the
+    distinct identified customers among them (walk-ins are orders but not customers).
+    ``claims`` is :func:`complaints` when the caller has read it already. The rates are
+    :func:`cxm.analytics.claims.rates_per_1000` of the counts.
+    """
+    claims = _opened_in_period(complaints(scope) if claims is None else claims, scope)
+    txns = _transactions(scope)
+    # Orders are many: the database counts them per month (rather than claim_rates over every
+    # order); distinct customers over the whole period cannot be summed from months, so they
+    # are one more count.
+    monthly_orders = pl.DataFrame(
+        list(txns.annotate(month=TruncMonth("occurred_on")).values_list("month")
+             .annotate(orders=Count("id"), customers=Count("customer", distinct=True)).order_by("month")),
+        schema={"month": pl.Date, "orders": pl.Int64, "customers": pl.Int64}, orient="row")
+    totals = txns.aggregate(orders=Count("id"), customers=Count("customer", distinct=True))
+    monthly_claims = (claims.with_columns(_local_date("opened_at").dt.truncate("1mo").alias("month"))
+                      .group_by("month").agg(pl.len().cast(pl.Int64).alias("claims")))
+    monthly = rates_per_1000(monthly_orders.join(monthly_claims, on="month", how="full", coalesce=True)).sort("month")
+    counts = {"claims": claims.height, "orders": totals["orders"], "customers": totals["customers"]}
+    total = rates_per_1000(pl.DataFrame([counts], schema=dict.fromkeys(counts, pl.Int64)))
+    return {**total.row(0, named=True), "monthly": monthly.to_dicts()}
+
+
+def claim_recurrence(scope: MetricScope, claims: pl.DataFrame | None = None) -> dict:
+    """Claims whose customer and category had a claim closed in the ``window_days`` before.
+
+    The denominator is every claim opened in the period (anonymous claims cannot recur);
+    earlier claims are read only as far back as they can matter (closed within the window
+    before the period). ``claims`` is :func:`complaints` when the caller has read it already.
+    """
+    frame = complaints(scope) if claims is None else claims
+    flags = recurrence(frame.select("id", pl.col("customer_id").alias("customer"),
+                                    pl.col("category_id").alias("category"), "opened_at", "closed_at"),
+                       window_days=scope.window_days)
+    period = _opened_in_period(frame.join(flags, on="id"), scope)
     recurrent = int(period["recurrent"].sum()) if period.height else 0
     return {"claims": period.height, "recurrent": recurrent, "rate": _share(recurrent, period.height),
             "window_days": scope.window_days}
@@ -250,13 +271,13 @@ def _pareto_table(counts: pl.DataFrame) -> list[dict]:
     return table.to_dicts()
 
 
-def pareto(scope: MetricScope) -> dict:
+def pareto(scope: MetricScope, claims: pl.DataFrame | None = None) -> dict:
     """Claims of the period by category and by root cause, largest first, with cumulative shares.
 
     Claims without a category or root cause (not yet classified) are counted apart.
+    ``claims`` is :func:`complaints` when the caller has read it already.
     """
-    frame = _frame(_opened_in(_cases(scope).filter(kind=Case.Kind.COMPLAINT), scope),
-                   {"category_id": pl.Int64, "root_cause": pl.String})
+    frame = _opened_in_period(complaints(scope) if claims is None else claims, scope)
     names = _category_names()
     causes = dict(Case.RootCause.choices)
     by_cat = frame.filter(pl.col("category_id").is_not_null()).group_by("category_id").len("n")
@@ -293,44 +314,38 @@ def unit_groups(*, user, unit_code: str | None) -> tuple[dict[int, str], dict[st
     return mapping, names
 
 
-def claim_rate_by_unit(scope: MetricScope) -> list[dict]:
+def claim_rate_by_unit(scope: MetricScope, claims: pl.DataFrame | None = None) -> list[dict]:
     """Claim rates of each sub-unit of the picked unit (see :func:`unit_groups`), largest
     rate per 1,000 orders first. Distinct customers are counted per sub-unit in the database
-    (a customer who buys in two branches of a region counts once for the region)."""
+    (a customer who buys in two branches of a region counts once for the region).
+    ``claims`` is :func:`complaints` when the caller has read it already."""
     mapping, names = unit_groups(user=scope.user, unit_code=scope.unit_code)
     if not mapping:
         return []
     group_of = DbCase(*[When(branch_id__in=[u for u, g in mapping.items() if g == code], then=Value(code))
                         for code in names], default=Value(""), output_field=CharField())
-    txns = within_picked_unit(restrict(Transaction.objects.all(), scope.user), scope.user, scope.unit_code)
-    if scope.start:
-        txns = txns.filter(occurred_on__gte=scope.start)
-    if scope.end:
-        txns = txns.filter(occurred_on__lte=scope.end)
-    orders = pl.DataFrame(list(txns.annotate(grp=group_of).values_list("grp")
+    orders = pl.DataFrame(list(_transactions(scope).annotate(grp=group_of).values_list("grp")
                                .annotate(orders=Count("id"), customers=Count("customer", distinct=True))
                                .order_by("grp")),
                           schema={"code": pl.String, "orders": pl.Int64, "customers": pl.Int64}, orient="row")
-    claims = _frame(_opened_in(_cases(scope).filter(kind=Case.Kind.COMPLAINT), scope), {"org_unit_id": pl.Int64})
+    claims = _opened_in_period(complaints(scope) if claims is None else claims, scope)
     per_group = (claims.select(pl.col("org_unit_id").replace_strict(mapping, default="", return_dtype=pl.String)
                                .alias("code")).group_by("code").len("claims"))
-    table = (pl.DataFrame({"code": list(names)}, schema={"code": pl.String})
-             .join(orders, on="code", how="left").join(per_group, on="code", how="left")
-             .with_columns(pl.col("orders", "customers").fill_null(0), pl.col("claims").fill_null(0).cast(pl.Int64))
+    counts = (pl.DataFrame({"code": list(names)}, schema={"code": pl.String})
+              .join(orders, on="code", how="left").join(per_group, on="code", how="left")
+              .with_columns(pl.col("claims").cast(pl.Int64)))
+    table = (rates_per_1000(counts)
              .filter((pl.col("orders") > 0) | (pl.col("claims") > 0))
-             .with_columns(
-                 pl.when(pl.col("orders") > 0).then(pl.col("claims") * 1000 / pl.col("orders")).alias("per_1000_orders"),
-                 pl.when(pl.col("customers") > 0).then(pl.col("claims") * 1000 / pl.col("customers"))
-                 .alias("per_1000_customers"))
              .sort(["per_1000_orders", "code"], descending=[True, False], nulls_last=True))
     return [{**r, "name_ko": names[r["code"]][0], "name_en": names[r["code"]][1]} for r in table.to_dicts()]
 
 
 def case_metrics(scope: MetricScope) -> dict:
     """Every metric of the page for ``scope`` (see the functions above)."""
-    return {"claim_rate": claim_rate(scope), "by_unit": claim_rate_by_unit(scope), "recurrence": claim_recurrence(scope),
-            "resolution": resolution_times(scope), "sla": sla_attainment(scope), "pareto": pareto(scope),
-            "fcr": first_contact(scope)}
+    claims = complaints(scope)  # read once for the four claim metrics
+    return {"claim_rate": claim_rate(scope, claims), "by_unit": claim_rate_by_unit(scope, claims),
+            "recurrence": claim_recurrence(scope, claims), "resolution": resolution_times(scope),
+            "sla": sla_attainment(scope), "pareto": pareto(scope, claims), "fcr": first_contact(scope)}
 
 
 def picked_unit(*, user, unit_code: str | None) -> OrgUnit | None:

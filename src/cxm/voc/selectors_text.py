@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import time as clock
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
@@ -29,7 +29,7 @@ from cxm.org.access import restrict, visible_units, within_picked_unit
 from cxm.surveys.models import Response, Wave
 
 from .models import Case
-from .selectors_metrics import unit_groups
+from .selectors_metrics import PeriodScope, unit_groups
 from .text_cache import generation
 
 __all__ = ["SOURCES", "TextScope", "text_documents", "text_insights", "text_insights_cached"]
@@ -45,22 +45,11 @@ UTC = "UTC"
 
 
 @dataclass(frozen=True)
-class TextScope:
-    """Who asks, for which unit (``None`` = all their units), dates (inclusive), sources and
-    number of topics."""
+class TextScope(PeriodScope):
+    """A :class:`PeriodScope` with the sources and the number of topics."""
 
-    user: object
-    unit_code: str | None = None
-    start: date | None = None
-    end: date | None = None
     source: str = "all"
     k: int = 8
-
-    def bounds(self, start: date | None = None, end: date | None = None) -> tuple[datetime | None, datetime | None]:
-        tz = timezone.get_current_timezone()
-        start, end = start or self.start, end or self.end
-        return (datetime.combine(start, time.min, tz) if start else None,
-                datetime.combine(end + timedelta(days=1), time.min, tz) if end else None)
 
 
 @lru_cache(maxsize=1)
@@ -110,11 +99,8 @@ def _case_docs(scope: TextScope, lo, hi) -> pl.DataFrame:
                              .values_list("number", "org_unit_id", "opened_at", "subject", "description")),
                         schema={"ref": pl.String, "unit_id": pl.Int64, "at": pl.Datetime("us", UTC),
                                 "subject": pl.String, "description": pl.String}, orient="row")
-    # The public form's name and contact lines are personal data, not text to mine: they would
-    # show in the examples and the keywords (to analysts too), so they are cut off first.
-    from .services_public import public_header_regex
-
-    rows = rows.with_columns(pl.col("description").str.replace(public_header_regex(), ""))
+    # (The public form's name and contact are fields of their own, never read here: personal
+    # data would show in the examples and the keywords, to analysts too.)
     # The subject is usually part of the description: mine the description then (no word
     # counted twice), else both.
     text = (pl.when(pl.col("description").str.contains(pl.col("subject"), literal=True)).then(pl.col("description"))

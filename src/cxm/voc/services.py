@@ -53,7 +53,7 @@ def next_case_number(opened_at: datetime) -> str:
     return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:06d}"
 
 
-def save_numbered(build: Callable[[str], Case], *, opened_at: datetime, actor=None) -> Case:
+def _save_numbered(build: Callable[[str], Case], *, opened_at: datetime, actor=None) -> Case:
     """Validate and save the case ``build(number)`` makes, under the next free number.
 
     Two cases opened at once may draw the same number; the unique constraint refuses the
@@ -69,6 +69,48 @@ def save_numbered(build: Callable[[str], Case], *, opened_at: datetime, actor=No
         except IntegrityError:
             continue
     raise ApplicationError(_("Could not number the case; please try again."))
+
+
+@transaction.atomic
+def case_open(*, kind: str, channel: str, org_unit: OrgUnit, subject: str, opened_at: datetime,
+              severity: str = Case.Severity.MEDIUM, actor=None, event_at: datetime | None = None,
+              event_text: str = "", upload=None, apply_rules: bool = True, **fields) -> Case:
+    """Write a new case: numbered, with its SLA due time, its "created" timeline entry, then
+    the attached file (``upload``, already checked) and the assignment rules.
+
+    Every way of opening a case ends here (:func:`case_create`, the closed loop, the public
+    form); the callers check who may open what.
+
+    Parameters
+    ----------
+    actor
+        The user opening the case (None for the closed loop and the public form): the audit
+        log's actor, the timeline entries' and the assignment rules' actor.
+    event_at, event_text
+        The time (default now) and text of the "created" entry.
+    apply_rules
+        False when the caller settles the owner itself (a case resolved during the contact).
+    **fields
+        Further :class:`Case` fields (description, customer, category, contact_name, contact,
+        survey_response).
+    """
+    case = _save_numbered(
+        lambda number: Case(number=number, kind=kind, channel=channel, org_unit=org_unit, subject=subject,
+                            severity=severity, opened_at=opened_at,
+                            due_at=sla_due(kind=kind, severity=severity, opened_at=opened_at), **fields),
+        opened_at=opened_at, actor=actor,
+    )
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, actor=actor, at=event_at or timezone.now(),
+                             to_status=case.status, text=event_text)
+    if upload is not None:
+        from .attachments import attachment_add
+
+        attachment_add(case=case, upload=upload, user=actor)
+    if apply_rules:
+        from .assignment import apply_assignment_rules
+
+        apply_assignment_rules(case, actor=actor)
+    return case
 
 
 def can_work_cases(user) -> bool:
@@ -116,14 +158,9 @@ def case_create(*, user, kind: str, channel: str, org_unit: OrgUnit, subject: st
             raise ApplicationError(_("Write the resolution before resolving the case."))
         if kind == Case.Kind.COMPLAINT and not root_cause:
             raise ApplicationError(_("Name the root cause (people, procedure, facilities) of a complaint."))
-    case = save_numbered(
-        lambda number: Case(number=number, kind=kind, channel=channel, org_unit=org_unit, subject=subject,
-                            description=description, customer=customer, category=category, severity=severity,
-                            opened_at=opened_at,
-                            due_at=sla_due(kind=kind, severity=severity, opened_at=opened_at)),
-        opened_at=opened_at, actor=user,
-    )
-    _event(case, CaseEvent.Kind.CREATED, user, to_status=case.status)
+    case = case_open(kind=kind, channel=channel, org_unit=org_unit, subject=subject, description=description,
+                     customer=customer, category=category, severity=severity, opened_at=opened_at, actor=user,
+                     apply_rules=not resolved_during_contact)
     if resolved_during_contact:
         case.owner, case.status = user, S.RESOLVED
         case.resolution, case.root_cause = resolution, root_cause
@@ -135,10 +172,6 @@ def case_create(*, user, kind: str, channel: str, org_unit: OrgUnit, subject: st
             case.save()
         _event(case, CaseEvent.Kind.TRANSITION, user, from_status=S.NEW, to_status=S.RESOLVED,
                text=_("Resolved during this contact."))
-    else:
-        from .assignment import apply_assignment_rules
-
-        apply_assignment_rules(case, actor=user)
     return case
 
 

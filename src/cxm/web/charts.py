@@ -77,6 +77,17 @@ def compact_money_axis(top: float, symbol: str = "") -> dict:
     return {"tickmode": "array", "tickvals": values, "ticktext": [f"{symbol}{_compact(v)}" for v in values]}
 
 
+def figure_layout(fig: go.Figure, **layout) -> dict:
+    """``fig`` in the pages' chart style with ``layout`` applied, as a JSON-ready dict.
+
+    The style: no Plotly template, the shell's font, transparent backgrounds. Through JSON
+    so that the dict holds only plain types (``json_script`` needs that).
+    """
+    fig.update_layout(template="none", font={"family": FONT, "size": 13, "color": "#212529"},
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", **layout)
+    return json.loads(fig.to_json())
+
+
 def right_axis_label(text: str) -> dict:
     """A Plotly annotation naming the right-hand axis of a two-axis chart, above its top end.
 
@@ -170,11 +181,8 @@ def monthly_revenue_figure(
             "showactive": True, "bgcolor": "#ffffff", "bordercolor": "#ced4da", "font": {"size": 13},
         })
 
-    fig.update_layout(
-        template="none",
-        font={"family": FONT, "size": 13, "color": "#212529"},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
+    return figure_layout(
+        fig,
         margin={"l": 72, "r": 64, "t": 80 if menus else 32, "b": 40},
         height=400,
         hovermode="x unified",
@@ -197,5 +205,3 @@ def monthly_revenue_figure(
                 # Customers are whole people: small counts get whole-number ticks.
                 **({"tickmode": "linear", "tick0": 0, "dtick": 1} if max_customers <= 10 else {"tickmode": "auto"})},
     )
-    # Through JSON so the dict holds only plain types (json_script needs that).
-    return json.loads(fig.to_json())

@@ -17,6 +17,9 @@ import datetime as _dt
 
 import polars as pl
 
+from cxm.analytics.dates import as_date
+from cxm.analytics.rfm import day_expr, lazy_frame
+
 __all__ = ["customer_summary"]
 
 _UNITS = {"D": 1, "W": 7}
@@ -53,28 +56,10 @@ def customer_summary(transactions: pl.DataFrame | pl.LazyFrame, *, customer: str
     """
     if freq not in _UNITS:
         raise ValueError(f"freq must be 'D' or 'W'; got {freq!r}")
-    lf = transactions.lazy() if isinstance(transactions, pl.DataFrame) else transactions
-    names = lf.collect_schema().names()
-    for col in (customer, date) + ((amount,) if amount else ()):
-        if col not in names:
-            raise ValueError(f"column {col!r} not found; columns are {names!r}")
-    try:
-        end = _dt.date.fromisoformat(calibration_end) if isinstance(calibration_end, str) else calibration_end
-    except ValueError:
-        raise ValueError(f"calibration_end must be an ISO date (YYYY-MM-DD); got {calibration_end!r}") from None
-    if isinstance(end, _dt.datetime):
-        end = end.date()
+    lf = lazy_frame(transactions, (customer, date) + ((amount,) if amount else ()))
+    end = as_date(calibration_end, "calibration_end")
     unit = _UNITS[freq]
-
-    dtype = lf.collect_schema()[date]
-    if dtype == pl.String:
-        day = pl.col(date).str.to_date(strict=True)
-    elif dtype == pl.Datetime:
-        day = pl.col(date).dt.date()
-    elif dtype == pl.Date:
-        day = pl.col(date)
-    else:  # integers such as 19970101 (CDNOW's layout)
-        day = pl.col(date).cast(pl.String).str.to_date("%Y%m%d", strict=True)
+    day = day_expr(lf.collect_schema(), date)
     # period start: the day itself, or the Monday of its week
     period = day.dt.truncate("1w") if freq == "W" else day
     end_period = pl.lit(end).dt.truncate("1w") if freq == "W" else pl.lit(end)

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 
 from cxm.analytics.pls import _core
 from cxm.analytics.pls.estimator import PLSPathModel, data_matrix
+from cxm.analytics.stats import bca_levels
 
-__all__ = ["BootstrapResult", "ParameterStats", "bootstrap"]
+__all__ = ["BootstrapResult", "ParameterStats", "bootstrap", "chunk_size_for"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,11 @@ class BootstrapResult:
     r2: ParameterStats
 
 
+def chunk_size_for(n_boot: int) -> int:
+    """Resamples per batch for ``n_boot`` resamples: about ten progress steps, 50 to 500 a batch."""
+    return max(50, min(500, int(n_boot) // 10 or 1))
+
+
 def _counts_from_indices(indices: np.ndarray, n: int) -> np.ndarray:
     b = indices.shape[0]
     flat = (indices + n * np.arange(b)[:, None]).ravel()
@@ -116,15 +121,7 @@ def _stats(
     ci_bca = None
     if jack is not None:
         b = draws.shape[0]
-        # bias correction: share of draws below the estimate (ties count half)
-        below = (draws < estimate).sum(axis=0) + 0.5 * (draws == estimate).sum(axis=0)
-        z0 = ndtri(np.clip(below / b, 1 / (2 * b), 1 - 1 / (2 * b)))
-        d = jack.mean(axis=0) - jack
-        with np.errstate(invalid="ignore", divide="ignore"):
-            acc = (d**3).sum(axis=0) / (6 * ((d**2).sum(axis=0)) ** 1.5)
-        acc = np.nan_to_num(acc)
-        zq = ndtri(np.array([a, 1 - a]))[:, None]
-        adj = ndtr(z0 + (z0 + zq) / (1 - acc * (z0 + zq)))  # (2, m) adjusted quantile levels
+        adj = bca_levels(draws, estimate, jack, level)  # (2, m) adjusted quantile levels
         ci_bca = np.empty_like(ci)
         srt = np.sort(draws, axis=0)
         for side in range(2):

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Construct", "ModelSpec", "load_model", "load_preset", "PRESETS"]
+__all__ = ["Construct", "ModelSpec", "find_cycle", "load_model", "load_preset", "PRESETS"]
 
 #: Names of the bundled preset model files (``presets/<name>.yaml``).
 PRESETS = ("acsi", "ecsi", "kcsi")
@@ -92,7 +92,7 @@ class ModelSpec:
                 raise ValueError(f"path {src} -> {tgt} is a self-loop; the model must be a DAG")
         if len(set(self.paths)) != len(self.paths):
             raise ValueError("a path is listed twice")
-        cycle = _find_cycle(names, self.paths)
+        cycle = find_cycle(names, self.paths)
         if cycle:
             raise ValueError("the structural model is not a DAG: cycle " + " -> ".join(cycle))
         connected = {n for p in self.paths for n in p}
@@ -218,7 +218,7 @@ def _bounds(value: Any, what: str) -> tuple[float, float]:
     return (lo, hi)
 
 
-def _find_cycle(names: list[str], paths: Sequence[tuple[str, str]]) -> list[str]:
+def find_cycle(names: list[str], paths: Sequence[tuple[str, str]]) -> list[str]:
     """A cycle as a list of names (first repeated at the end), or [] for a DAG."""
     succ: dict[str, list[str]] = {n: [] for n in names}
     for s, t in paths:

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from cxm.analytics.exceptions import ConvergenceWarning, NotFittedError
+from cxm.analytics.stats import holm
 
 __all__ = ["Topic", "TopicModel", "TopicSatisfaction", "TopicSatisfactionResult"]
 
@@ -307,22 +308,9 @@ class TopicModel:
                 tt = p = df = float("nan")
             rows.append([t.id, t.label, int(a.size), float(a.mean()) if a.size else float("nan"), int(b.size),
                          float(b.mean()) if b.size else float("nan"), tt, df, p])
-        p_adj = _holm(np.array([r[-1] for r in rows], dtype=np.float64))
+        p_adj = holm(np.array([r[-1] for r in rows], dtype=np.float64))
         out = [TopicSatisfaction(topic=r[0], label=r[1], n=r[2], mean=r[3], n_rest=r[4], mean_rest=r[5],
                                  difference=r[3] - r[5], t=r[6], df=r[7], p_value=r[8], p_adjusted=float(pa))
                for r, pa in zip(rows, p_adj)]
         out.sort(key=lambda r: (np.inf if np.isnan(r.mean) else r.mean, r.topic))
         return TopicSatisfactionResult(tuple(out), nobs=int(ok.sum()))
-
-
-def _holm(p: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjustment; NaN p-values stay NaN and do not count as tests."""
-    out = np.full(p.shape, np.nan)
-    idx = np.flatnonzero(np.isfinite(p))
-    m = idx.size
-    if m == 0:
-        return out
-    order = idx[np.argsort(p[idx], kind="stable")]
-    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out[order] = np.minimum(adjusted, 1.0)
-    return out

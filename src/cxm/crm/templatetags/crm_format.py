@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
 
 from cxm.crm.charts import segment_label as _segment_label
 
 register = template.Library()
-
-
-@register.filter
-def percent(value, digits: int = 1):
-    """A share (0.623) as a percentage ("62.3%"); "–" when missing."""
-    if value is None or value != value:  # None or NaN
-        return "–"
-    return f"{number_format(100 * float(value), decimal_pos=int(digits))}%"
 
 
 @register.filter

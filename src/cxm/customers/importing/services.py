@@ -10,7 +10,7 @@ with ``bulk_create`` in batches.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from cxm.org.models import OrgUnit
 
 from ..models import Channel, Customer, Product, Transaction, TransactionLine
 from .issues import MAX_ISSUES, ImportFailed, ImportResult, make_issue
+from .lookups import distinct, lookup, units_frame
 from .readers import ROW, FileFormat, RawTable, read_table
 from .schema import CUSTOMERS, PRODUCTS, TRANSACTIONS, EntitySchema, resolve_columns
 from .validate import (
@@ -44,7 +45,7 @@ Source = str | Path | bytes
 
 logger = logging.getLogger(__name__)
 
-#: Rows per INSERT batch and per lookup query (well under SQLite's 32,766 bound parameters).
+#: Rows per INSERT batch.
 BATCH_SIZE = 1000
 
 
@@ -190,45 +191,20 @@ def _cells(table: RawTable, schema: EntitySchema, positions: dict[str, int]) -> 
 # --- database look-ups (in chunks, as frames) -------------------------------------------------
 
 
-def _chunks(values: list[Any], size: int = BATCH_SIZE) -> Iterable[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def _distinct(frame: pl.DataFrame, column: str) -> list[Any]:
-    return frame.get_column(column).drop_nulls().unique().to_list()
-
-
-def _lookup(queryset_for: Callable[[list[Any]], Any], keys: list[Any], fields: tuple[str, ...]) -> list[tuple]:
-    rows: list[tuple] = []
-    for chunk in _chunks(keys):
-        rows.extend(queryset_for(chunk).values_list(*fields))
-    return rows
-
-
 def _existing(model: type[Model], key: str, values: list[Any]) -> pl.Series:
     """Which of ``values`` exist as ``model.key``.
 
     Deliberately not restricted by the user's scope: keys are unique company-wide, so a key
     taken by a row the user cannot see would otherwise only fail at INSERT time.
     """
-    found = _lookup(lambda chunk: model.objects.filter(**{f"{key}__in": chunk}), values, (key,))
+    found = lookup(lambda chunk: model.objects.filter(**{f"{key}__in": chunk}), values, (key,))
     return pl.Series(key, [k for (k,) in found], dtype=pl.String)
 
 
 def _units(user, codes: list[str]) -> pl.DataFrame:
     """Org units by code, whether ``user`` may see them, and their kind (label translated)."""
-    found = _lookup(lambda chunk: OrgUnit.objects.filter(code__in=chunk), codes, ("code", "id", "kind"))
-    visible = {c for (c,) in _lookup(lambda chunk: restrict(OrgUnit.objects.filter(code__in=chunk), user), codes,
-                                     ("code",))}
-    labels = dict(OrgUnit.Kind.choices)
-    return pl.DataFrame(
-        {"key": [c for c, _, _ in found], "id": [i for _, i, _ in found], "__kind": [k for _, _, k in found],
-         "__kind_label": [str(labels.get(k, k)).lower() for _, _, k in found],
-         "__visible": [c in visible for c, _, _ in found]},
-        schema={"key": pl.String, "id": pl.Int64, "__kind": pl.String, "__kind_label": pl.String,
-                "__visible": pl.Boolean},
-    )
+    found = lookup(lambda chunk: OrgUnit.objects.filter(code__in=chunk), codes, ("code", "id", "kind"))
+    return units_frame({code: (unit_id, kind) for code, unit_id, kind in found}, user)
 
 
 def _ids(rows: list[tuple], *extra: str) -> pl.DataFrame:
@@ -241,38 +217,38 @@ def _ids(rows: list[tuple], *extra: str) -> pl.DataFrame:
 
 
 def _check_customers(typed: pl.DataFrame, user) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    typed, unit_problems = check_reference(typed, "home_unit", _units(user, _distinct(typed, "home_unit")),
+    typed, unit_problems = check_reference(typed, "home_unit", _units(user, distinct(typed, "home_unit")),
                                            unknown_code="unknown_unit", id_column="home_unit_id")
-    existing = _existing(Customer, "customer_no", _distinct(typed, "customer_no"))
+    existing = _existing(Customer, "customer_no", distinct(typed, "customer_no"))
     return typed, [check_unique(typed, "customer_no"), check_new(typed, "customer_no", existing), unit_problems]
 
 
 def _check_products(typed: pl.DataFrame, user) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    existing = _existing(Product, "sku", _distinct(typed, "sku"))
+    existing = _existing(Product, "sku", distinct(typed, "sku"))
     return typed, [check_unique(typed, "sku"), check_new(typed, "sku", existing)]
 
 
 def _check_transactions(typed: pl.DataFrame, user) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     problems = [check_group_agreement(typed, "txn_no", TRANSACTIONS.header_fields)]
-    existing = _existing(Transaction, "txn_no", _distinct(typed, "txn_no"))
+    existing = _existing(Transaction, "txn_no", distinct(typed, "txn_no"))
     problems.append(check_new(typed, "txn_no", existing, first_of_group=True))
 
-    typed, found = check_reference(typed, "branch", _units(user, _distinct(typed, "branch")),
+    typed, found = check_reference(typed, "branch", _units(user, distinct(typed, "branch")),
                                    unknown_code="unknown_unit", id_column="branch_id")
     problems.append(found)
-    channels = _lookup(lambda chunk: Channel.objects.filter(code__in=chunk), _distinct(typed, "channel"),
-                       ("code", "id"))
+    channels = lookup(lambda chunk: Channel.objects.filter(code__in=chunk), distinct(typed, "channel"),
+                      ("code", "id"))
     typed, found = check_reference(typed, "channel", _ids(channels), unknown_code="unknown_channel",
                                    id_column="channel_id")
     problems.append(found)
-    products = _lookup(lambda chunk: Product.objects.filter(sku__in=chunk), _distinct(typed, "sku"),
-                       ("sku", "id", "unit_cost"))
+    products = lookup(lambda chunk: Product.objects.filter(sku__in=chunk), distinct(typed, "sku"),
+                      ("sku", "id", "unit_cost"))
     typed, found = check_reference(typed, "sku", _ids(products, "unit_cost").rename({"unit_cost": "_unit_cost"}),
                                    unknown_code="unknown_product", id_column="product_id")
     problems.append(found)
     # Customers are personal data: one the user may not see is reported like a missing one.
-    customers = _lookup(lambda chunk: restrict(Customer.objects.filter(customer_no__in=chunk), user),
-                        _distinct(typed, "customer_no"), ("customer_no", "id"))
+    customers = lookup(lambda chunk: restrict(Customer.objects.filter(customer_no__in=chunk), user),
+                       distinct(typed, "customer_no"), ("customer_no", "id"))
     typed, found = check_reference(typed, "customer_no", _ids(customers), unknown_code="unknown_customer",
                                    id_column="customer_id")
     problems.append(found)
@@ -294,8 +270,8 @@ def _assign_ids(model: type[Model], key: str, objects: list[Model]) -> None:
     """Make sure bulk-created ``objects`` know their primary keys (backends without RETURNING)."""
     if connection.features.can_return_rows_from_bulk_insert:
         return
-    ids = dict(_lookup(lambda chunk: model.objects.filter(**{f"{key}__in": chunk}),
-                       [getattr(o, key) for o in objects], (key, "pk")))
+    ids = dict(lookup(lambda chunk: model.objects.filter(**{f"{key}__in": chunk}),
+                      [getattr(o, key) for o in objects], (key, "pk")))
     for obj in objects:
         obj.pk = ids[getattr(obj, key)]
 

@@ -26,7 +26,7 @@ What is specific to responses:
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
@@ -39,8 +39,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxm.core.audit import acting_as
+from cxm.core.bulk import bulk_writer
 from cxm.core.exceptions import AccessDenied
 from cxm.customers.importing.issues import ImportFailed, ImportIssue, ImportResult, make_issue
+from cxm.customers.importing.lookups import distinct, lookup, units_frame
 from cxm.customers.importing.readers import ROW
 from cxm.customers.importing.schema import normalise_header, resolve_columns
 from cxm.customers.importing.services import ImportOptions
@@ -68,8 +70,6 @@ Source = str | Path | bytes
 
 #: Attributes whose SPSS value labels replace the codes (what a label names is what is looked up).
 LABELLED_ATTRIBUTES = ("branch", "segment", "channel")
-#: Rows per lookup query (well under SQLite's bound-parameter limit).
-LOOKUP_CHUNK = 1000
 
 
 def responses_import(*, file: Source, wave: Wave, user, mapping: Mapping[str, str] | None = None,
@@ -194,24 +194,13 @@ def _cells(source: ResponseTable, names: list[str], positions: dict[str, int]) -
 # --- look-ups ----------------------------------------------------------------------------------
 
 
-def _distinct(frame: pl.DataFrame, column: str) -> list[str]:
-    return frame.get_column(column).drop_nulls().unique().sort().to_list()
-
-
-def _chunks(values: list, size: int = LOOKUP_CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 def _by_code_or_name(model, keys: list[str], fields: tuple[str, ...]) -> tuple[dict[str, tuple], set[str]]:
     """Rows of ``model`` by code, else by Korean or English name; and the names that are not unique.
 
     Loops over the distinct keys of the file (a few hundred branch codes at most), not its rows.
     """
-    rows = []
-    for chunk in _chunks(keys):
-        rows.extend(model.objects.filter(Q(code__in=chunk) | Q(name_ko__in=chunk) | Q(name_en__in=chunk))
-                    .values_list("code", "name_ko", "name_en", *fields))
+    rows = lookup(lambda chunk: model.objects.filter(Q(code__in=chunk) | Q(name_ko__in=chunk) | Q(name_en__in=chunk)),
+                  keys, ("code", "name_ko", "name_en", *fields))
     found: dict[str, tuple] = {}
     by_name: dict[str, dict] = {}
     for code, name_ko, name_en, *rest in rows:
@@ -231,19 +220,7 @@ def _by_code_or_name(model, keys: list[str], fields: tuple[str, ...]) -> tuple[d
 
 def _branches(user, keys: list[str]) -> tuple[pl.DataFrame, set[str]]:
     found, ambiguous = _by_code_or_name(OrgUnit, keys, ("id", "kind"))
-    ids = [unit_id for unit_id, _ in found.values()]
-    visible: set[int] = set()
-    for chunk in _chunks(ids):
-        visible.update(restrict(OrgUnit.objects.filter(id__in=chunk), user).values_list("id", flat=True))
-    labels = dict(OrgUnit.Kind.choices)
-    frame = pl.DataFrame(
-        {"key": list(found), "id": [i for i, _ in found.values()], "__kind": [k for _, k in found.values()],
-         "__kind_label": [str(labels.get(k, k)).lower() for _, k in found.values()],
-         "__visible": [i in visible for i, _ in found.values()]},
-        schema={"key": pl.String, "id": pl.Int64, "__kind": pl.String, "__kind_label": pl.String,
-                "__visible": pl.Boolean},
-    )
-    return frame, ambiguous
+    return units_frame(found, user), ambiguous
 
 
 def respondent_key(wave: Wave, respondent_id: str) -> str:
@@ -262,25 +239,24 @@ def respondent_key(wave: Wave, respondent_id: str) -> str:
 def _check_references(typed: pl.DataFrame, *, wave: Wave, user) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     if wave.anonymous:
         # One hash per distinct id (a few thousand at most); the problems still quote the file's text.
-        keys = {rid: respondent_key(wave, rid) for rid in _distinct(typed, "respondent_id")}
+        keys = {rid: respondent_key(wave, rid) for rid in distinct(typed, "respondent_id")}
         typed = typed.with_columns(pl.col("respondent_id").replace_strict(keys, default=None, return_dtype=pl.String))
     problems = [check_unique(typed, "respondent_id")]
-    given_ids = _distinct(typed, "respondent_id")
-    imported: list[str] = []
-    for chunk in _chunks(given_ids):
-        # Not restricted by scope: a respondent id names one respondent of the whole wave.
-        imported.extend(ImportedResponse.objects.filter(wave=wave, respondent_id__in=chunk)
-                        .values_list("respondent_id", flat=True))
-    problems.append(check_new(typed, "respondent_id", pl.Series("respondent_id", imported, dtype=pl.String))
+    given_ids = distinct(typed, "respondent_id")
+    # Not restricted by scope: a respondent id names one respondent of the whole wave.
+    imported = lookup(lambda chunk: ImportedResponse.objects.filter(wave=wave, respondent_id__in=chunk), given_ids,
+                      ("respondent_id",))
+    problems.append(check_new(typed, "respondent_id",
+                              pl.Series("respondent_id", [i for (i,) in imported], dtype=pl.String))
                     .with_columns(pl.lit("respondent_exists").alias("code")))
 
-    units, ambiguous = _branches(user, _distinct(typed, "branch"))
+    units, ambiguous = _branches(user, distinct(typed, "branch"))
     typed, found = check_reference(typed, "branch", units, unknown_code="unknown_branch", id_column="org_unit_id")
     problems.append(found.with_columns(
         pl.when(pl.col("value").is_in(list(ambiguous)) & (pl.col("code") == "unknown_branch"))
         .then(pl.lit("ambiguous_branch")).otherwise(pl.col("code")).alias("code")))
 
-    channels, _ = _by_code_or_name(Channel, _distinct(typed, "channel"), ("id",))
+    channels, _ = _by_code_or_name(Channel, distinct(typed, "channel"), ("id",))
     known = pl.DataFrame({"key": list(channels), "id": [i for (i,) in channels.values()]},
                          schema={"key": pl.String, "id": pl.Int64})
     typed, found = check_reference(typed, "channel", known, unknown_code="unknown_channel", id_column="channel_id")
@@ -293,11 +269,9 @@ def _check_references(typed: pl.DataFrame, *, wave: Wave, user) -> tuple[pl.Data
         ))
         typed = typed.with_columns(pl.lit(None, dtype=pl.Int64).alias("customer_id"))
     else:
-        customers: list[tuple[str, int]] = []
-        for chunk in _chunks(_distinct(typed, "customer_no")):
-            # Personal data: a customer the user may not see is reported like a missing one.
-            customers.extend(restrict(Customer.objects.filter(customer_no__in=chunk), user)
-                             .values_list("customer_no", "id", "segment"))
+        # Personal data: a customer the user may not see is reported like a missing one.
+        customers = lookup(lambda chunk: restrict(Customer.objects.filter(customer_no__in=chunk), user),
+                           distinct(typed, "customer_no"), ("customer_no", "id", "segment"))
         known = pl.DataFrame(customers, schema={"key": pl.String, "id": pl.Int64, "_segment": pl.String},
                              orient="row")
         typed, found = check_reference(typed, "customer_no", known, unknown_code="unknown_customer",
@@ -311,41 +285,44 @@ def _check_references(typed: pl.DataFrame, *, wave: Wave, user) -> tuple[pl.Data
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _submitted_at(day: dt.date | None, now: dt.datetime) -> dt.datetime:
-    # A response date without a time is taken at noon, so it stays the same day in any time zone.
-    return now if day is None else timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+def _json_object(members: dict[str, pl.Expr]) -> pl.Expr:
+    """One JSON object a row of the members that are not null (key -> the member's JSON text)."""
+    parts = [pl.concat_str(pl.lit(f"{json.dumps(key)}: "), value) for key, value in members.items()]
+    return pl.concat_str(pl.lit("{"), pl.concat_str(parts, separator=", ", ignore_nulls=True), pl.lit("}"))
+
+
+def _json_text(column: str) -> pl.Expr:
+    """``column`` as a JSON string (quoted and escaped by polars' JSON writer)."""
+    return pl.struct(pl.col(column).alias("v")).struct.json_encode().str.strip_prefix('{"v":').str.strip_suffix("}")
 
 
 def _write(typed: pl.DataFrame, *, record: ResponseImport, items: list[str], comments: dict[str, str],
            batch_size: int) -> int:
-    """Create the responses and their import links in batches; returns how many."""
-    if not connection.features.can_return_rows_from_bulk_insert:
-        raise RuntimeError("the database must return the ids of bulk-created rows (PostgreSQL, SQLite >= 3.35)")
-    now = timezone.now()
+    """Create the responses and their import links with the bulk writer; returns how many.
+
+    The rows are built column at once: answers and comments as JSON text (blank answers and
+    comments left out, as the public form stores them), and a response date without a time
+    taken at noon of the site's time zone, so it stays the same day in any time zone.
+    """
+    writer = bulk_writer(connection, batch_rows=batch_size)
     wave = record.wave
-    columns = typed.select(
-        ROW, "org_unit_id", "channel_id", "customer_id", pl.col("segment").fill_null(""),
-        pl.col("competitor_name").fill_null(""), "language", "submitted_on",
-        pl.col("respondent_id").fill_null(""), *comments, *items,
+    ids = writer.new_ids(Response, typed.height)
+    language = pl.col("language")
+    responses = typed.select(
+        ids.alias("id"), pl.lit(wave.pk, pl.Int64).alias("wave_id"), "org_unit_id", "channel_id", "customer_id",
+        pl.col("segment").fill_null(""), pl.col("competitor_name").fill_null(""),
+        pl.when(language.is_null() | (language == "")).then(pl.lit("ko")).otherwise(language).alias("language"),
+        (pl.col("submitted_on").cast(pl.Datetime("us")) + pl.duration(hours=12))
+        .dt.replace_time_zone(timezone.get_current_timezone_name()).dt.convert_time_zone("UTC")
+        .fill_null(pl.lit(timezone.now(), pl.Datetime("us", "UTC"))).alias("submitted_at"),
+        _json_object({code: pl.col(code).cast(pl.String) for code in items}).alias("answers"),
+        _json_object({key: pl.when(pl.col(field) != "").then(_json_text(field)) for field, key in comments.items()})
+        .alias("comments"),
     )
-    created = 0
-    for batch in columns.iter_slices(batch_size):
-        rows = batch.to_dicts()
-        responses = [
-            Response(
-                wave=wave, org_unit_id=row["org_unit_id"], channel_id=row["channel_id"],
-                customer_id=row["customer_id"], segment=row["segment"], language=row["language"] or "ko",
-                submitted_at=_submitted_at(row["submitted_on"], now), competitor_name=row["competitor_name"],
-                answers={code: row[code] for code in items if row[code] is not None},
-                comments={key: row[field] for field, key in comments.items() if row[field]},
-            )
-            for row in rows
-        ]
-        Response.objects.bulk_create(responses, batch_size=batch_size)
-        ImportedResponse.objects.bulk_create([
-            ImportedResponse(response_id=response.pk, batch=record, wave=wave, row=row[ROW],
-                             respondent_id=row["respondent_id"])
-            for response, row in zip(responses, rows)
-        ], batch_size=batch_size)
-        created += len(responses)
-    return created
+    writer.write(Response, responses)
+    writer.write(ImportedResponse, typed.select(
+        ids.alias("response_id"), pl.lit(record.pk, pl.Int64).alias("batch_id"),
+        pl.lit(wave.pk, pl.Int64).alias("wave_id"), pl.col(ROW).cast(pl.Int64).alias("row"),
+        pl.col("respondent_id").fill_null(""),
+    ))
+    return responses.height

@@ -9,14 +9,6 @@ register = template.Library()
 
 
 @register.filter
-def pct(value, digits: int = 1) -> str:
-    """A share (0-1) as a percentage in the active locale: 0.1234 -> "12.3%"; None -> "–"."""
-    if value is None:
-        return "–"
-    return f"{floatformat(100 * float(value), digits)}%"
-
-
-@register.filter
 def dec(value, digits: int = 1) -> str:
     """A number with ``digits`` decimals in the active locale; None -> "–"."""
     if value is None:

@@ -1,8 +1,10 @@
-"""Template filters for locale-aware numbers and money: ``{{ revenue|money }}``, ``{{ n|num }}``."""
+"""Template filters for locale-aware numbers and money: ``{{ revenue|money }}``, ``{{ n|num }}``,
+``{{ share|percent }}``."""
 
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import pgettext
 
@@ -19,6 +21,14 @@ def money(value):
 @register.filter
 def num(value):
     return format_number(value)
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    """A share (0.623) as a percentage in the active locale ("62.3%"); "–" when missing (None or NaN)."""
+    if value is None or value != value:
+        return "–"
+    return f"{floatformat(100 * float(value), digits)}%"
 
 
 @register.filter
