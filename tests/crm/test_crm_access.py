@@ -107,15 +107,15 @@ def test_analyst_computes_scores_from_the_page(scored, analyst_client):
 def test_the_compute_form_proposes_the_last_transaction_the_user_sees(scored, analyst_client):
     from datetime import timedelta
 
-    from cxm.crm.selectors import last_transaction_date
+    from cxm.customers.selectors import transaction_date_range
     from cxm.org.models import User
 
     late = scored.as_of + timedelta(days=3)  # GT-LATE, a sale of branch X after the as-of date
     assert f'value="{late.isoformat()}"' in html(analyst_client.get(reverse("crm:rfm")))
     busan = User.objects.create_user(username="bm_y", role=User.Role.BRANCH_MANAGER)
     busan.org_units.set([scored.world.y])
-    assert last_transaction_date(user=scored.world.users.branch_manager) == late
-    assert last_transaction_date(user=busan) == scored.as_of
+    assert transaction_date_range(user=scored.world.users.branch_manager)[1] == late
+    assert transaction_date_range(user=busan)[1] == scored.as_of
 
 
 def test_analyst_sees_masked_names_in_the_scored_lists(scored, analyst_client):

@@ -126,3 +126,15 @@ def test_text_mining_leaves_out_an_anonymous_waves_tiny_branch(open_survey):
     result = text_insights(scope)
     assert result["n_comments"] == 30
     assert "쿼카" not in json.dumps(result, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("action", ["note", "unknown"])
+def test_analyst_sees_the_public_forms_name_and_contact_masked_on_a_refused_action(org_world, action):
+    # the page drawn again after a refused or unknown action must not read the case afresh unmasked
+    case = _public_case(org_world)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(org_world.users.analyst)
+    response = client.post(reverse("voc:detail", args=[case.number]), {"action": action, "text": "hi"})
+    html = response.content.decode()
+    assert response.status_code in (400, 403) and case.number in html
+    assert NAME not in html and PHONE not in html and "홍*동" in html

@@ -100,3 +100,22 @@ def test_chart_is_none_without_sales(shop):
 def test_month_range_crosses_years():
     assert charts.month_range(date(2023, 11, 20), date(2024, 2, 3)) == [
         date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1)]
+
+
+@pytest.mark.parametrize("who, unit", [("admin", None), ("admin", "B02"), ("admin", "R1"), ("branch_manager", None),
+                                       ("branch_manager", "B02")])
+def test_transaction_date_range_equals_the_first_and_last_date_of_the_scoped_transactions(shop, who, unit):
+    # the per-branch index look-ups give what a plain min/max over the visible rows gives
+    from django.db.models import Max, Min
+
+    user = getattr(shop.users, who)
+    plain = selectors.transaction_queryset(user=user, unit_code=unit).aggregate(first=Min("occurred_on"),
+                                                                                last=Max("occurred_on"))
+    assert selectors.transaction_date_range(user=user, unit_code=unit) == (plain["first"], plain["last"])
+    if who == "admin" and unit is None:
+        assert plain["first"] is not None
+
+
+def test_transaction_date_range_without_transactions_is_none(shop):
+    Transaction.objects.all().delete()
+    assert selectors.transaction_date_range(user=shop.users.admin) == (None, None)

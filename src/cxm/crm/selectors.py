@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 import polars as pl
-from django.db.models import Avg, Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Avg, Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cxm.analytics import aggregate
@@ -67,17 +67,6 @@ def run_get(*, as_of: date | str | None = None) -> ScoreRun | None:
 
 def run_previous(run: ScoreRun) -> ScoreRun | None:
     return ScoreRun.objects.filter(as_of__lt=run.as_of).order_by("-as_of").first()
-
-
-def last_transaction_date(*, user) -> date | None:
-    """The last transaction date ``user`` can see: the compute form's default date.
-
-    The latest date of each visible branch, read from the (branch, date) index, then the
-    latest of those: a handful of index look-ups instead of a scan of every transaction.
-    """
-    latest = (transaction_queryset(user=user).filter(branch=OuterRef("pk")).order_by("-occurred_on")
-              .values("occurred_on")[:1])
-    return restrict(OrgUnit.objects.all(), user).order_by().aggregate(last=Max(Subquery(latest)))["last"]
 
 
 # --- scores --------------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxm.core.exceptions import ApplicationError
+from cxm.customers.selectors import transaction_date_range
 from cxm.web.scope import current_scope
 
 from . import charts, selectors
@@ -35,7 +34,7 @@ def _base_context(request: HttpRequest, tab: str) -> dict:
     if context["can_compute"]:
         # a callable initial: the default date is read when the form is drawn, not before
         context["compute_form"] = ComputeForm(
-            initial={"as_of": functools.partial(selectors.last_transaction_date, user=request.user)})
+            initial={"as_of": lambda: transaction_date_range(user=request.user)[1]})
     return context
 
 

@@ -131,7 +131,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         status = 400
     else:
         status = 400
-    case.refresh_from_db()  # forms built afresh carry the current version
+    # read afresh (forms carry the current version) through case_get: refresh_from_db would
+    # undo the masking of the personal data (contact name, contact) for analysts
+    case = selectors.case_get(user=request.user, number=number) or case
     return render(request, "voc/detail.html", _detail_context(request, case, **forms), status=status)
 
 
