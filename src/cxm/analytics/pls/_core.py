@@ -331,14 +331,8 @@ def estimate(
         # R² of Y_j on its predecessors = sum_i beta_ij corr(Y_i, Y_j)
         r2[:, s.endo] = (paths * c).sum(axis=1)[:, s.endo]
     weights = w[:, rows, s.block]
-    # the national-index score: standardised weights -> raw-scale weights (divide by the
-    # item sd), normalised to sum 1 within the block, applied to the item means, with
-    # every item mean first rescaled by its answer-scale bounds to 0..100
     with np.errstate(invalid="ignore", divide="ignore"):
-        raw = weights / sd
-        share = raw / (raw @ s.mask)[:, s.block]
-        rescaled = (mean - bounds[:, 0]) / (bounds[:, 1] - bounds[:, 0]) * 100.0
-        index = (share * rescaled) @ s.mask
+        index = national_index(weights, mean, sd, bounds, s)
     return Estimates(
         weights=weights,
         weights_full=w,
@@ -351,6 +345,21 @@ def estimate(
         n_iter=n_iter,
         converged=converged,
     )
+
+
+def national_index(
+    weights: np.ndarray, mean: np.ndarray, sd: np.ndarray, bounds: np.ndarray, s: Structure
+) -> np.ndarray:
+    """The 0-100 score of each construct, as the national indices compute it.
+
+    Standardised weights -> raw-scale weights (divided by the item sd), normalised to sum
+    1 within the block, applied to the item means, every item mean first rescaled by its
+    answer-scale bounds to 0..100. Works on (p,) and on (B, p) arrays alike.
+    """
+    raw = weights / sd
+    share = raw / (raw @ s.mask).take(s.block, axis=-1)
+    rescaled = (mean - bounds[:, 0]) * (100.0 / (bounds[:, 1] - bounds[:, 0]))
+    return (share * rescaled) @ s.mask
 
 
 def estimate_one(
@@ -394,11 +403,7 @@ def estimate_one(
         # R² of Y_j on its predecessors = sum_i beta_ij corr(Y_i, Y_j)
         r2 = np.where(s.npred > 0, (paths * c).sum(axis=0), np.nan)
         weights = w.ravel().take(s.own)
-        # the national-index score, as in ``estimate``
-        raw = weights / sd
-        share = raw / (raw @ s.mask).take(s.block)
-        rescaled = (mean - bounds[:, 0]) * (100.0 / (bounds[:, 1] - bounds[:, 0]))
-        index = (share * rescaled) @ s.mask
+        index = national_index(weights, mean, sd, bounds, s)
     return Estimates(
         weights=weights,
         weights_full=w,
